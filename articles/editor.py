@@ -1,0 +1,117 @@
+"""The Markdown editor's server side: live preview and image upload, for logged-in staff only.
+
+markdownx ships these views open to anyone; we mount our own instead.
+"""
+
+import uuid
+import warnings
+from functools import wraps
+from io import BytesIO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from PIL import Image, UnidentifiedImageError
+
+from .rendering import render_markdown
+
+# Decoded format -> the extension the stored file gets.
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+
+
+class UploadRejected(Exception):
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+def staff_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            return JsonResponse({"error": "Log in to the admin to use the editor."}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_POST
+@staff_only
+def markdown_preview(request):
+    content = request.POST.get("content")
+    if content is None:
+        return JsonResponse({"error": "Send the Markdown as the 'content' field."}, status=400)
+    return HttpResponse(render_markdown(content))
+
+
+@require_POST
+@staff_only
+def image_upload(request):
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"error": "Send the image as the 'image' field."}, status=400)
+    try:
+        data, extension = decode_image(upload)
+    except UploadRejected as rejected:
+        return JsonResponse({"error": str(rejected)}, status=rejected.status)
+    name = f"{settings.MARKDOWNX_MEDIA_PATH}{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    stored = default_storage.save(name, ContentFile(data))
+    return JsonResponse({"image_code": f"![]({default_storage.url(stored)})"})
+
+
+def decode_image(upload):
+    """Decode an upload with Pillow and re-encode it; return (bytes, extension).
+
+    The format comes from the decoded content, never from the file name or the browser's
+    claim. Re-encoding drops anything riding along in the file (metadata, polyglot payloads).
+    """
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise UploadRejected(
+            f"The image is {upload.size // 1024} KB; the limit is "
+            f"{settings.UPLOAD_MAX_BYTES // 1024} KB.",
+            status=413,
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.format not in IMAGE_FORMATS:
+                    raise UploadRejected(
+                        "Upload a JPEG, PNG, GIF or WebP image "
+                        f"(this file is {image.format or 'not an image we can read'})."
+                    )
+                width, height = image.size
+                if width * height > settings.UPLOAD_MAX_PIXELS:
+                    raise UploadRejected(
+                        f"The image is {width}×{height} pixels; the limit is "
+                        f"{settings.UPLOAD_MAX_PIXELS:,} pixels in all."
+                    )
+                image.load()
+                return reencode(image), IMAGE_FORMATS[image.format]
+    except UploadRejected:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
+        raise UploadRejected(
+            "This file is not an image we can read: upload a JPEG, PNG, GIF or WebP image."
+        ) from error
+
+
+def reencode(image):
+    out = BytesIO()
+    if image.format == "GIF":
+        image.save(out, "GIF", save_all=getattr(image, "is_animated", False))
+    elif image.format == "JPEG":
+        image.save(out, "JPEG", quality=88, optimize=True)
+    else:
+        image.save(out, image.format)
+    return out.getvalue()

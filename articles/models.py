@@ -1,0 +1,234 @@
+import secrets
+
+from django.db import models
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from markdownx.models import MarkdownxField
+
+from .canonical import absolute_url
+from .rendering import render_markdown, splice_callouts
+from .validators import validate_clean_text
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
+def unique_slug(model, text, instance_pk=None, max_length=100, fallback="item"):
+    """A slug for `text` unique in `model`, never empty, even for titles with no letters."""
+    base = slugify(text, allow_unicode=True)[:max_length].strip("-")
+    if not base:
+        base = f"{fallback}-{secrets.token_hex(3)}"
+    others = model._default_manager.exclude(pk=instance_pk)
+    slug, suffix = base, 2
+    while others.filter(slug=slug).exists():
+        tail = f"-{suffix}"
+        slug = base[: max_length - len(tail)] + tail
+        suffix += 1
+    return slug
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True, validators=[validate_clean_text])
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    description = models.TextField(
+        blank=True,
+        validators=[validate_clean_text],
+        help_text="One or two sentences shown at the top of the section page.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Author(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        DESK = "desk", "Desk (the newsroom as an organization)"
+
+    name = models.CharField(max_length=120, validators=[validate_clean_text])
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.PERSON)
+    job_title = models.CharField(max_length=120, blank=True, validators=[validate_clean_text])
+    bio = models.TextField(
+        blank=True,
+        validators=[validate_clean_text],
+        help_text="Plain text shown on the author's page.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return self.select_related("section").prefetch_related("authors")
+
+    def for_page(self):
+        return self.select_related("section").prefetch_related("authors", "faq_entries")
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=200, validators=[validate_clean_text])
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="The last part of the article's address. Filled in from the title; "
+        "left empty, one is made for you.",
+    )
+    standfirst = models.CharField(
+        max_length=300,
+        validators=[validate_clean_text],
+        help_text="One sentence under the headline. Also the description search engines show.",
+    )
+    kicker = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_clean_text],
+        help_text="A short italic line under the standfirst that tells the reader why it matters.",
+    )
+    body = MarkdownxField(
+        validators=[validate_clean_text],
+        help_text="Markdown. Put a line [[callout:NAME]] where a callout named NAME belongs.",
+    )
+    body_html = models.TextField(editable=False, default="")
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
+    )
+    authors = models.ManyToManyField(Author, related_name="articles", blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When readers may see it. A time in the future schedules the article.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    canonical_url = models.URLField(
+        "canonical URL override",
+        blank=True,
+        help_text="Only for a story first published elsewhere: the original's address.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, self.pk, fallback="article")
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = self.compose_body_html()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    def get_canonical_url(self):
+        return self.canonical_url or absolute_url(self.get_absolute_url())
+
+    @property
+    def is_public(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def compose_body_html(self):
+        """The body rendered once, with each callout spliced in at its marker line."""
+        rendered = {}
+        callouts = self.callouts.all() if self.pk else []
+        for index, callout in enumerate(callouts, start=1):
+            html = render_to_string(
+                "articles/includes/callout.html",
+                {"callout": callout, "body_html": render_markdown(callout.body), "index": index},
+            )
+            rendered.setdefault(callout.marker, []).append(html)
+        return splice_callouts(render_markdown(self.body), rendered)
+
+    def refresh_body_html(self):
+        """Re-render after callouts change; saving callouts alone does not touch the article."""
+        self.body_html = self.compose_body_html()
+        Article.objects.filter(pk=self.pk).update(body_html=self.body_html)
+
+
+class Callout(models.Model):
+    class Kind(models.TextChoices):
+        KEY = "key", "Key"
+        NOTE = "note", "Note"
+        CONTEXT = "context", "Context"
+        WARNING = "warning", "Warning"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="callouts")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.KEY)
+    label = models.CharField(
+        max_length=80,
+        blank=True,
+        validators=[validate_clean_text],
+        help_text='Bold lead-in, for example "The take:".',
+    )
+    body = MarkdownxField(validators=[validate_clean_text])
+    marker = models.SlugField(
+        max_length=40,
+        help_text="Where it goes: a line [[callout:MARKER]] in the article body.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.label or self.marker}"
+
+
+class FAQEntry(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faq_entries")
+    question = models.CharField(max_length=300, validators=[validate_clean_text])
+    answer = MarkdownxField(
+        validators=[validate_clean_text],
+        help_text="Markdown. Keep to paragraphs, lists, links and emphasis: "
+        "search engines drop other markup from FAQ answers.",
+    )
+    answer_html = models.TextField(editable=False, default="")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "FAQ entry"
+        verbose_name_plural = "FAQ entries"
+
+    def __str__(self):
+        return self.question
+
+    def save(self, *args, **kwargs):
+        self.answer_html = render_markdown(self.answer)
+        super().save(*args, **kwargs)

@@ -1,0 +1,47 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from .models import Article, Author, Section
+from .structured_data import article_graph, json_ld_script
+
+PAGE_SIZE = 20
+
+
+def home(request):
+    articles = Article.objects.published().for_listing()
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/home.html", {"page": page})
+
+
+def article_detail(request, slug):
+    articles = Article.objects.for_page()
+    article = articles.published().filter(slug=slug).first()
+    preview = False
+    if article is None and request.user.has_perm("articles.change_article"):
+        article, preview = get_object_or_404(articles, slug=slug), True
+    if article is None:
+        raise Http404("No published article has this address.")
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "preview": preview,
+            "structured_data": json_ld_script(article_graph(article)),
+        },
+    )
+
+
+def section(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    articles = Article.objects.published().for_listing().filter(section=section)
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/section_list.html", {"section": section, "page": page})
+
+
+def author(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    articles = Article.objects.published().for_listing().filter(authors=author)
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/author_detail.html", {"author": author, "page": page})

@@ -1,0 +1,70 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from articles.models import Article, Author, Callout, FAQEntry, Section, Status
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Faker("name")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Story number {n} about the city budget")
+    standfirst = "The council found the money, but not where anyone expected."
+    kicker = "Read the footnotes before the headline."
+    body = "The opening paragraph.\n\n## A subheading\n\nThe second paragraph."
+    section = factory.SubFactory(SectionFactory)
+    status = Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+    class Params:
+        draft = factory.Trait(status=Status.DRAFT, published_at=None)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+        )
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create:
+            self.authors.set(extracted if extracted is not None else [AuthorFactory()])
+
+
+class CalloutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Callout
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = Callout.Kind.KEY
+    label = "The take:"
+    body = "A callout body with **weight**."
+    marker = factory.Sequence(lambda n: f"callout-{n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class FAQEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FAQEntry
+
+    article = factory.SubFactory(ArticleFactory)
+    question = factory.Sequence(lambda n: f"What is question number {n}?")
+    answer = "An answer with a [link](https://example.org/) and *emphasis*."
+    order = factory.Sequence(lambda n: n)
