@@ -54,8 +54,10 @@ def test_journalist_writes_an_article_with_live_preview_and_added_rows(admin_pag
     assert article.callouts.count() == 1
     assert article.faq_entries.count() == 2
 
-    page.click("a.viewsitelink")
-    page.wait_for_url(f"{live_server.url}{article.get_absolute_url()}")
+    with page.expect_navigation(
+        url=f"{live_server.url}{article.get_absolute_url()}", wait_until="domcontentloaded"
+    ):
+        page.click("a.viewsitelink")
     reader = page
     assert reader.locator("h1").inner_text() == "Harbour dredging starts"
     assert reader.locator("aside.callout").count() == 1
