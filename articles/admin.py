@@ -66,6 +66,8 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "kicker", "body"]}),
         ("Byline and section", {"fields": ["authors", "section"]}),
+        ("Image", {"fields": ["image", "image_alt"]}),
+        ("Search", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
         ("Publishing", {"fields": ["status", "published_at", "canonical_url"]}),
     ]
 

@@ -1,5 +1,8 @@
 import secrets
+import uuid
+from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +34,12 @@ def unique_slug(model, text, instance_pk=None, max_length=100, fallback="item"):
         slug = base[: max_length - len(tail)] + tail
         suffix += 1
     return slug
+
+
+def article_image_path(article, filename):
+    """Random stored names: nothing a journalist or an attacker names reaches the disk."""
+    extension = PurePath(filename).suffix.lower()
+    return f"articles/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
 class Section(models.Model):
@@ -131,6 +140,38 @@ class Article(models.Model):
         blank=True,
         help_text="Only for a story first published elsewhere: the original's address.",
     )
+    image = models.ImageField(
+        "social and lead image",
+        upload_to=article_image_path,
+        width_field="image_width",
+        height_field="image_height",
+        blank=True,
+        help_text="Shown at the top of the article and on social cards. At least 1200 px wide.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        "image description",
+        max_length=250,
+        blank=True,
+        validators=[validate_clean_text],
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    seo_title = models.CharField(
+        "search title",
+        max_length=70,
+        blank=True,
+        validators=[validate_clean_text],
+        help_text="Replaces the headline in search results and the browser tab. "
+        "Search engines show about 60 characters.",
+    )
+    seo_description = models.CharField(
+        "search description",
+        max_length=160,
+        blank=True,
+        validators=[validate_clean_text],
+        help_text="Replaces the standfirst in search results. About 155 characters show.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -154,6 +195,12 @@ class Article(models.Model):
 
     def get_canonical_url(self):
         return self.canonical_url or absolute_url(self.get_absolute_url())
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": "Describe the image for readers who cannot see it."}
+            )
 
     @property
     def is_public(self):
