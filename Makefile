@@ -36,6 +36,11 @@ $(VENV)/.installed: requirements.lock requirements-test.lock pyproject.toml
 	$(PY) -m pip install --quiet -r requirements-test.lock
 	touch $@
 
+# The test suite's checkers from npm: the Nu Html Checker (run with Java) and axe-core.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "warning: npm not found; HTML validation and axe checks will be skipped" >&2; fi
+
 .secret-key: | $(VENV)/.installed
 	$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	chmod 600 $@
@@ -57,7 +62,7 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
 		|| echo "warning: could not install chromium; browser tests will be skipped" >&2; fi
 
-test: $(VENV)/.installed chromium
+test: $(VENV)/.installed node_modules/.installed chromium
 	DJANGO_SECRET_KEY=test-only-secret-key-not-for-production $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
