@@ -90,4 +90,4 @@ def test_redis_url_selects_the_redis_cache():
         DJANGO_SECRET_KEY="k",
         REDIS_URL="redis://127.0.0.1:6379/3",
     )
-    assert ast.literal_eval(result.stdout) == "django.core.cache.backends.redis.RedisCache"
+    assert ast.literal_eval(result.stdout) == "insidersfeed.cache.ResilientRedisCache"
