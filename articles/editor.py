@@ -93,10 +93,14 @@ def decode_image(upload):
                 return reencode(image), IMAGE_FORMATS[image.format]
     except UploadRejected:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        # Pillow refuses these from the header alone, before any pixel is decoded.
+        raise UploadRejected(
+            "The image declares far more pixels than it could hold; the limit is "
+            f"{settings.UPLOAD_MAX_PIXELS:,} pixels in all."
+        ) from error
     except (
         UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
         OSError,
         SyntaxError,
         ValueError,
@@ -106,7 +110,14 @@ def decode_image(upload):
         ) from error
 
 
+# Metadata Pillow would otherwise copy into the re-encoded file: comments can carry a
+# polyglot's script, and EXIF and XMP can carry a photographer's location.
+DROPPED_METADATA = ("comment", "exif", "xmp", "XML:com.adobe.xmp", "photoshop", "extension")
+
+
 def reencode(image):
+    for key in DROPPED_METADATA:
+        image.info.pop(key, None)
     out = BytesIO()
     if image.format == "GIF":
         image.save(out, "GIF", save_all=getattr(image, "is_animated", False))

@@ -12,7 +12,7 @@ from markdownx.models import MarkdownxField
 
 from .canonical import absolute_url
 from .rendering import render_markdown, splice_callouts
-from .validators import validate_clean_text
+from .validators import validate_clean_text, validate_no_bidi_controls
 
 
 class Status(models.TextChoices):
@@ -43,7 +43,9 @@ def article_image_path(article, filename):
 
 
 class Section(models.Model):
-    name = models.CharField(max_length=80, unique=True, validators=[validate_clean_text])
+    name = models.CharField(
+        max_length=80, unique=True, validators=[validate_clean_text, validate_no_bidi_controls]
+    )
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     description = models.TextField(
         blank=True,
@@ -66,7 +68,9 @@ class Author(models.Model):
         PERSON = "person", "Person"
         DESK = "desk", "Desk (the newsroom as an organization)"
 
-    name = models.CharField(max_length=120, validators=[validate_clean_text])
+    name = models.CharField(
+        max_length=120, validators=[validate_clean_text, validate_no_bidi_controls]
+    )
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.PERSON)
     job_title = models.CharField(max_length=120, blank=True, validators=[validate_clean_text])
@@ -98,7 +102,9 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    title = models.CharField(max_length=200, validators=[validate_clean_text])
+    title = models.CharField(
+        max_length=200, validators=[validate_clean_text, validate_no_bidi_controls]
+    )
     slug = models.SlugField(
         max_length=120,
         unique=True,
@@ -109,13 +115,13 @@ class Article(models.Model):
     )
     standfirst = models.CharField(
         max_length=300,
-        validators=[validate_clean_text],
+        validators=[validate_clean_text, validate_no_bidi_controls],
         help_text="One sentence under the headline. Also the description search engines show.",
     )
     kicker = models.CharField(
         max_length=200,
         blank=True,
-        validators=[validate_clean_text],
+        validators=[validate_clean_text, validate_no_bidi_controls],
         help_text="A short italic line under the standfirst that tells the reader why it matters.",
     )
     body = MarkdownxField(
@@ -161,7 +167,7 @@ class Article(models.Model):
         "search title",
         max_length=70,
         blank=True,
-        validators=[validate_clean_text],
+        validators=[validate_clean_text, validate_no_bidi_controls],
         help_text="Replaces the headline in search results and the browser tab. "
         "Search engines show about 60 characters.",
     )
@@ -169,7 +175,7 @@ class Article(models.Model):
         "search description",
         max_length=160,
         blank=True,
-        validators=[validate_clean_text],
+        validators=[validate_clean_text, validate_no_bidi_controls],
         help_text="Replaces the standfirst in search results. About 155 characters show.",
     )
 
@@ -240,7 +246,7 @@ class Callout(models.Model):
     label = models.CharField(
         max_length=80,
         blank=True,
-        validators=[validate_clean_text],
+        validators=[validate_clean_text, validate_no_bidi_controls],
         help_text='Bold lead-in, for example "The take:".',
     )
     body = MarkdownxField(validators=[validate_clean_text])
@@ -259,7 +265,9 @@ class Callout(models.Model):
 
 class FAQEntry(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faq_entries")
-    question = models.CharField(max_length=300, validators=[validate_clean_text])
+    question = models.CharField(
+        max_length=300, validators=[validate_clean_text, validate_no_bidi_controls]
+    )
     answer = MarkdownxField(
         validators=[validate_clean_text],
         help_text="Markdown. Keep to paragraphs, lists, links and emphasis: "

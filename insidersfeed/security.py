@@ -26,9 +26,9 @@ class AdminContentSecurityPolicyMiddleware:
         return response
 
 
-def serve_media(request, path, document_root):
+def serve_media(request, path):
     """django.views.static.serve, with uploads locked down to inert images."""
-    response = serve(request, path, document_root=document_root)
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
     if response.get("Content-Type", "").split(";")[0] not in INLINE_MEDIA_TYPES:
         response["Content-Type"] = "application/octet-stream"
         response["Content-Disposition"] = "attachment"

@@ -21,8 +21,4 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(
-            rf"^{media_prefix}(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}
-        )
-    )
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media))
