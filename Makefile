@@ -18,12 +18,13 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 
 export SITE_URL HOST PORT
 
-.PHONY: help run test lint format setup lock chromium clean
+.PHONY: help run test lint format setup lock chromium clean soak
 
 help:
 	@echo "make run    set up and serve the site with demo content at $(SITE_URL)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff check and format check"
+	@echo "make soak   60 s of mixed load on gunicorn: zero 5xx, zero socket errors, flat memory"
 
 $(VENV)/.installed: requirements.lock requirements-test.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -64,6 +65,11 @@ chromium:
 
 test: $(VENV)/.installed node_modules/.installed chromium
 	DJANGO_SECRET_KEY=test-only-secret-key-not-for-production $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# 60 s of mixed reader traffic at 64 connections against real gunicorn (needs wrk).
+soak: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "error: wrk not found: apt-get install wrk" >&2; exit 1; }
+	$(PY) bench/soak.py --duration 60 --connections 64
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
