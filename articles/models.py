@@ -90,6 +90,11 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def next_publish_at(self):
+        """When the next scheduled article goes live, or None."""
+        scheduled = self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        return scheduled.aggregate(next=models.Min("published_at"))["next"]
+
     def for_listing(self):
         return self.select_related("section").prefetch_related("authors")
 

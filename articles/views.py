@@ -1,19 +1,23 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import http_date
 
+from .caching import cache_public_page
 from .models import Article, Author, Section
 from .structured_data import article_graph, json_ld_script
 
 PAGE_SIZE = 20
 
 
+@cache_public_page
 def home(request):
     articles = Article.objects.published().for_listing()
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "articles/home.html", {"page": page})
 
 
+@cache_public_page
 def article_detail(request, slug):
     articles = Article.objects.for_page()
     article = articles.published().filter(slug=slug).first()
@@ -22,7 +26,7 @@ def article_detail(request, slug):
         article, preview = get_object_or_404(articles, slug=slug), True
     if article is None:
         raise Http404("No published article has this address.")
-    return render(
+    response = render(
         request,
         "articles/article_detail.html",
         {
@@ -31,8 +35,11 @@ def article_detail(request, slug):
             "structured_data": json_ld_script(article_graph(article)),
         },
     )
+    response["Last-Modified"] = http_date(article.updated_at.timestamp())
+    return response
 
 
+@cache_public_page
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
     articles = Article.objects.published().for_listing().filter(section=section)
@@ -40,6 +47,7 @@ def section(request, slug):
     return render(request, "articles/section_list.html", {"section": section, "page": page})
 
 
+@cache_public_page
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
     articles = Article.objects.published().for_listing().filter(authors=author)

@@ -1,0 +1,40 @@
+"""Anything a reader can see changed: start a new page-cache generation and purge shared caches."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from . import caching, purging
+from .models import Article, Author, Callout, FAQEntry, Section
+
+WATCHED = (Article, Callout, FAQEntry, Author, Section)
+
+
+def _articles_of(instance):
+    if isinstance(instance, Article):
+        return [instance]
+    if isinstance(instance, (Callout, FAQEntry)):
+        return [instance.article]
+    return None  # a section or author: every page may show it
+
+
+@receiver(pre_save, sender=Article)
+def remember_old_slug(sender, instance, **kwargs):
+    """A renamed article's old address must be purged too."""
+    if instance.pk and not kwargs.get("raw"):
+        old = Article.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        instance.slug_before_save = old if old != instance.slug else None
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def content_changed(sender, instance, **kwargs):
+    if sender in WATCHED and not kwargs.get("raw"):
+        caching.pages_changed()
+        purging.purge_after_commit(_articles_of(instance))
+
+
+@receiver(m2m_changed, sender=Article.authors.through)
+def byline_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_"):
+        caching.pages_changed()
+        purging.purge_after_commit([instance] if isinstance(instance, Article) else None)
