@@ -1,0 +1,225 @@
+"""Real servers for tests that cross process boundaries: gunicorn, PostgreSQL databases, Varnish.
+
+Each starts on a free loopback port, is waited for, and is stopped when the test ends.
+"""
+
+import http.cookiejar
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+PROJECT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432")
+REDIS_SERVER = os.environ.get("TEST_REDIS_SERVER", "redis://127.0.0.1:6379")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def reachable(url):
+    parts = urllib.parse.urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+_collected_static = []
+
+
+def collected_static():
+    """Static files collected once per test run, as a deployment would have them."""
+    if not _collected_static:
+        root = Path(tempfile.mkdtemp(prefix="static-"))
+        env = {**os.environ, "STATIC_ROOT": str(root), "DJANGO_SECRET_KEY": "collect"}
+        env.pop("DATABASE_URL", None)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=PROJECT, env=env, check=True,
+        )  # fmt: skip
+        _collected_static.append(root)
+    return _collected_static[0]
+
+
+def app_environment(**overrides):
+    """A production-mode environment for the app, isolated from the caller's settings."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH")
+    env = {key: os.environ[key] for key in keep if key in os.environ}
+    env.update(
+        DJANGO_SECRET_KEY="server-test-" + uuid.uuid4().hex,
+        WEB_CONCURRENCY="1",
+        GUNICORN_ACCESS_LOG="",
+        GUNICORN_PRELOAD="0",
+        GUNICORN_GRACEFUL_TIMEOUT="2",
+        STATIC_ROOT=collected_static(),
+    )
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def wait_for(url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing answered at {url}")
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def postgres_database():
+    """A new, empty database on the test PostgreSQL server, dropped afterwards."""
+    import psycopg
+
+    name = "insidersfeed_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(POSTGRES_SERVER + "/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_SERVER + "/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def gunicorn(env, port=None):
+    port = port or free_port()
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "SITE_URL": f"http://127.0.0.1:{port}"}
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "insidersfeed.wsgi"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/")
+        yield url
+    finally:
+        stop(process)
+
+
+@contextmanager
+def varnish(backend_port):
+    """varnishd with our VCL, its backend pointed at `backend_port`."""
+    varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="varnish-"))
+    workdir.chmod(0o755)
+    vcl = (PROJECT / "deploy" / "varnish.vcl").read_text()
+    (workdir / "test.vcl").write_text(vcl.replace('"8000"', f'"{backend_port}"'))
+    process = subprocess.Popen(
+        [
+            varnishd, "-F", "-a", f"127.0.0.1:{port}", "-f", str(workdir / "test.vcl"),
+            "-n", str(workdir / "state"), "-s", "malloc,32m", "-T", "none",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/")
+        yield url
+    finally:
+        stop(process)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+class Browser:
+    """Just enough of a browser for admin forms: cookies, CSRF, and posting a form as shown."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path, headers=None):
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def submit(self, path, form_selector, changes, button=None):
+        """Load the page at `path`, fill the form as a browser would, apply changes, post it."""
+        _, _, html = self.get(path)
+        form = BeautifulSoup(html, "html.parser").select_one(form_selector)
+        fields = []
+        for element in form.select("input[name], textarea[name], select[name]"):
+            name, kind = element["name"], element.get("type", "text")
+            if kind in ("submit", "file") or (
+                kind in ("checkbox", "radio") and not element.has_attr("checked")
+            ):
+                continue
+            if element.name == "textarea":
+                value = element.get_text()
+                value = value[1:] if value.startswith("\n") else value
+            elif element.name == "select":
+                chosen = element.select("option[selected]") or element.select("option")[:1]
+                if element.has_attr("multiple"):
+                    fields += [
+                        (name, option.get("value", ""))
+                        for option in chosen
+                        if option.has_attr("selected")
+                    ]
+                    continue
+                value = chosen[0].get("value", "") if chosen else ""
+            else:
+                value = element.get("value", "")
+            fields.append((name, value))
+        fields = [(name, changes.get(name, value)) for name, value in fields]
+        if button:
+            fields.append((button, "1"))
+        body = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path}
+        )
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.geturl()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()[:2000]
