@@ -18,12 +18,13 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 
 export SITE_URL HOST PORT
 
-.PHONY: help run test lint format setup lock chromium clean
+.PHONY: help run test lint format setup lock chromium bench clean
 
 help:
 	@echo "make run    set up and serve the site with demo content at $(SITE_URL)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench  benchmark the hot paths against a bare Django view (PostgreSQL)"
 
 $(VENV)/.installed: requirements.lock requirements-test.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -64,6 +65,13 @@ chromium:
 
 test: $(VENV)/.installed node_modules/.installed chromium
 	DJANGO_SECRET_KEY=test-only-secret-key-not-for-production $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Throughput and latency of the hot paths as ratios to a bare Django view (needs PostgreSQL).
+bench: $(VENV)/.installed
+	@for tool in wrk varnishd nginx; do command -v $$tool >/dev/null || MISSING="$$MISSING $$tool"; done; \
+	if [ -n "$$MISSING" ] && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk varnish nginx >/dev/null; fi
+	$(PY) bench/run.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,6 @@
 """InsidersFeed settings: one module, every value from the environment with a safe default."""
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -107,6 +108,8 @@ PAGE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_BROWSER_MAX_AGE", "60"))
 PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", "300"))
 PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", "60"))
 PAGE_STALE_IF_ERROR = int(os.environ.get("PAGE_STALE_IF_ERROR", "86400"))
+# Set only by `make bench`: serves the benchmark's floor view (bench/floor.py) at /__floor__/.
+BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 # Shared HTTP caches to purge on every change: e.g. articles.purging.VarnishPurger and the
 # Varnish addresses (comma-separated) it sends BAN requests to.
 CACHE_PURGER = os.environ.get("CACHE_PURGER", "")
@@ -134,8 +137,15 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Serve uploads from the app itself; turn off where a web server or object storage serves them.
 SERVE_MEDIA = os.environ.get("DJANGO_SERVE_MEDIA", "1") == "1"
+# Media storage is swappable: e.g. MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage with
+# MEDIA_STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "..."}' (see README).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

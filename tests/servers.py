@@ -26,6 +26,15 @@ POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgres://postgres@12
 REDIS_SERVER = os.environ.get("TEST_REDIS_SERVER", "redis://127.0.0.1:6379")
 
 
+class Server(str):
+    """A running server's base URL, which also knows the server's process id."""
+
+    def __new__(cls, url, pid):
+        server = super().__new__(cls, url)
+        server.pid = pid
+        return server
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -133,7 +142,7 @@ def gunicorn(env, port=None):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = Server(f"http://127.0.0.1:{port}", process.pid)
     try:
         wait_for(url + "/")
         yield url
@@ -158,7 +167,7 @@ def varnish(backend_port):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    url = Server(f"http://127.0.0.1:{port}", process.pid)
     try:
         wait_for(url + "/")
         yield url
