@@ -178,6 +178,11 @@ class Article(models.Model):
         help_text="Replaces the standfirst in search results. About 155 characters show.",
     )
 
+    # The rendered public page and the render version it was made for (articles/article_pages.py).
+    page_html = models.TextField(editable=False, default="")
+    page_key = models.CharField(max_length=32, editable=False, blank=True, default="")
+    page_revision = models.PositiveIntegerField(editable=False, default=0)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

@@ -4,9 +4,21 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from . import caching, purging
+from .article_pages import mark_stale
 from .models import Article, Author, Callout, FAQEntry, Section
 
 WATCHED = (Article, Callout, FAQEntry, Author, Section)
+
+
+def _stale_pages(instance):
+    """The articles whose stored page shows this instance."""
+    if isinstance(instance, Article):
+        return Article.objects.filter(pk=instance.pk)
+    if isinstance(instance, (Callout, FAQEntry)):
+        return Article.objects.filter(pk=instance.article_id)
+    if isinstance(instance, Author):
+        return Article.objects.filter(authors=instance)
+    return Article.objects.filter(section=instance)
 
 
 def _articles_of(instance):
@@ -29,6 +41,7 @@ def remember_old_slug(sender, instance, **kwargs):
 @receiver(post_delete)
 def content_changed(sender, instance, **kwargs):
     if sender in WATCHED and not kwargs.get("raw"):
+        mark_stale(_stale_pages(instance))
         caching.pages_changed()
         purging.purge_after_commit(_articles_of(instance))
 
@@ -36,5 +49,6 @@ def content_changed(sender, instance, **kwargs):
 @receiver(m2m_changed, sender=Article.authors.through)
 def byline_changed(sender, instance, action, **kwargs):
     if action.startswith("post_"):
+        mark_stale(_stale_pages(instance))
         caching.pages_changed()
         purging.purge_after_commit([instance] if isinstance(instance, Article) else None)

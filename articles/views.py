@@ -1,11 +1,11 @@
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import http_date
 
+from .article_pages import published_page, render_article_page
 from .caching import cache_public_page
 from .models import Article, Author, Section
-from .structured_data import article_graph, json_ld_script
 
 PAGE_SIZE = 20
 
@@ -19,22 +19,13 @@ def home(request):
 
 @cache_public_page
 def article_detail(request, slug):
-    articles = Article.objects.for_page()
-    article = articles.published().filter(slug=slug).first()
-    preview = False
-    if article is None and request.user.has_perm("articles.change_article"):
-        article, preview = get_object_or_404(articles, slug=slug), True
+    article, html = published_page(slug)
     if article is None:
-        raise Http404("No published article has this address.")
-    response = render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "preview": preview,
-            "structured_data": json_ld_script(article_graph(article)),
-        },
-    )
+        if not request.user.has_perm("articles.change_article"):
+            raise Http404("No published article has this address.")
+        article = get_object_or_404(Article.objects.for_page(), slug=slug)
+        html = render_article_page(article, preview=True)
+    response = HttpResponse(html)
     response["Last-Modified"] = http_date(article.updated_at.timestamp())
     return response
 

@@ -1,0 +1,71 @@
+"""Article pages are rendered when their content changes, not on every request.
+
+A published article's page is rendered once and stored on its row with the render version it
+was made for: a hash of the templates, static files and site settings. A request reads one row;
+when the stored page is current it is the response. Anything that changes what the page shows
+(the article, its callouts, FAQ entries, byline or section) marks the stored page stale, and the
+next request renders and stores it again. `page_revision` guards the race where content changes
+while a page is being rendered: the render is stored only if nothing marked it stale meanwhile.
+"""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import F, prefetch_related_objects
+from django.template.loader import render_to_string
+
+from .context_processors import site
+from .models import Article
+from .structured_data import article_graph, json_ld_script
+
+
+@cache
+def render_version():
+    """Changes whenever a deploy changes how a page looks: templates, static files, settings."""
+    digest = hashlib.sha256()
+    for value in (settings.SITE_URL, settings.SITE_NAME, settings.LANGUAGE_CODE):
+        digest.update(value.encode() + b"\0")
+    folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]]
+    folders.append(Path(__file__).resolve().parent / "templates")
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    files = sorted(path for folder in folders if folder.is_dir() for path in folder.rglob("*"))
+    for path in [*files, manifest]:
+        if path.is_file():
+            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def render_article_page(article, preview=False):
+    """The page's HTML, from the template alone: nothing in it depends on the request."""
+    context = {
+        **site(None),
+        "article": article,
+        "preview": preview,
+        "structured_data": json_ld_script(article_graph(article)),
+    }
+    return render_to_string("articles/article_detail.html", context)
+
+
+def published_page(slug):
+    """(article, html) for a published article; html is None when its page must be rendered.
+
+    One query: the row with its section. Rendering a stale page reads the byline and FAQ
+    (two more) and stores the result (one write).
+    """
+    article = Article.objects.published().select_related("section").filter(slug=slug).first()
+    if article is None:
+        return None, None
+    if article.page_key == render_version() and article.page_html:
+        return article, article.page_html
+    prefetch_related_objects([article], "authors", "faq_entries")
+    html = render_article_page(article)
+    stored = Article.objects.filter(pk=article.pk, page_revision=article.page_revision)
+    stored.update(page_html=html, page_key=render_version())
+    return article, html
+
+
+def mark_stale(articles):
+    """The stored pages of these articles (a queryset) no longer show their content."""
+    articles.update(page_key="", page_revision=F("page_revision") + 1)
