@@ -4,10 +4,10 @@ import json
 
 import nh3
 from django.conf import settings
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .canonical import absolute_url, site_logo
+from .templatetags.iso_dates import iso8601
 
 # The markup search engines keep in an FAQ answer; everything else is reduced to its text.
 FAQ_ANSWER_TAGS = {
@@ -38,8 +38,8 @@ def json_ld_script(data):
 
 
 def iso_datetime(value):
-    """ISO 8601 with its zone offset, in the site's time zone, as the page's <time> shows it."""
-    return timezone.localtime(value).isoformat()
+    """As the page's <time> elements show it."""
+    return iso8601(value)
 
 
 def organization_id():
