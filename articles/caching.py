@@ -39,12 +39,16 @@ class ContentState:
         return max(0, int((self.next_publish_at - now).total_seconds()))
 
 
+# Response headers a cached page keeps (Content-Type, Link, X-Robots-Tag...); these it makes anew.
+REBUILT_HEADERS = {"cache-control", "etag", "last-modified", "vary", "set-cookie", "content-length"}
+
+
 @dataclass(frozen=True)
 class CachedPage:
     generation: str
     status: int
     content: bytes
-    content_type: str
+    headers: dict
     etag: str
     last_modified: datetime
 
@@ -102,7 +106,7 @@ def _last_modified(response):
 
 
 def _respond(request, page, now, state):
-    response = HttpResponse(page.content, status=page.status, content_type=page.content_type)
+    response = HttpResponse(page.content, status=page.status, headers=page.headers)
     response["ETag"] = page.etag
     response["Last-Modified"] = http_date(page.last_modified.timestamp())
     shared_cache_headers(response, now, state)
@@ -135,6 +139,8 @@ def cache_public_page(view):
             return _respond(request, page, now, state)
 
         response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # a TemplateResponse (the sitemaps): its bytes are what we keep
         # Only plain 200s; a view that set its own Cache-Control (a preview) keeps it.
         if (
             response.status_code != 200
@@ -146,7 +152,11 @@ def cache_public_page(view):
             generation=state.generation,
             status=response.status_code,
             content=response.content,
-            content_type=response["Content-Type"],
+            headers={
+                name: value
+                for name, value in response.items()
+                if name.lower() not in REBUILT_HEADERS
+            },
             etag='"' + hashlib.sha1(response.content, usedforsecurity=False).hexdigest() + '"',
             last_modified=_last_modified(response) or state.changed_at,
         )

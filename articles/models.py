@@ -1,16 +1,17 @@
 import secrets
 import uuid
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from .canonical import absolute_url
+from .canonical import SiteImage, absolute_url, asset_url, default_social_image
 from .rendering import render_markdown, splice_callouts
 from .validators import validate_clean_text
 
@@ -34,6 +35,10 @@ def unique_slug(model, text, instance_pk=None, max_length=100, fallback="item"):
         slug = base[: max_length - len(tail)] + tail
         suffix += 1
     return slug
+
+
+# Saves within this long after publication are part of publishing, not an update readers see.
+UPDATE_GRACE = timedelta(minutes=5)
 
 
 def article_image_path(article, filename):
@@ -198,13 +203,54 @@ class Article(models.Model):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = self.compose_body_html()
-        super().save(*args, **kwargs)
+        # Recorded here, not in one form, so that every way of renaming an article
+        # (admin, import, shell, restoring a revision) keeps its old address alive.
+        old_slug = getattr(self, "_stored_slug", None)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_slug != self.slug:
+                # A live slug always wins over an old one that another article once had.
+                SlugHistory.objects.filter(slug=self.slug).delete()
+            if old_slug and old_slug != self.slug:
+                SlugHistory.objects.update_or_create(slug=old_slug, defaults={"article": self})
+        self._stored_slug = self.slug
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
+    @classmethod
+    def from_db(cls, *args, **kwargs):
+        article = super().from_db(*args, **kwargs)
+        article._stored_slug = article.__dict__.get("slug")  # to notice a rename on save
+        return article
+
     def get_canonical_url(self):
-        return self.canonical_url or absolute_url(self.get_absolute_url())
+        return self.canonical_url or self.get_site_url()
+
+    def get_site_url(self):
+        """This site's absolute address for the article: where every redirect lands."""
+        return absolute_url(self.get_absolute_url())
+
+    def get_markdown_url(self):
+        return absolute_url(reverse("articles:markdown", args=[self.slug]))
+
+    @property
+    def modified_at(self):
+        """When readers last saw a change: the publication time, or a later edit."""
+        if self.published_at is None or self.updated_at > self.published_at + UPDATE_GRACE:
+            return self.updated_at
+        return self.published_at
+
+    @property
+    def image_url(self):
+        return asset_url(self.image.url) if self.image else ""
+
+    @property
+    def social_image(self):
+        """The image for link previews: the article's own, else the site-wide one."""
+        if self.image:
+            return SiteImage(self.image_url, self.image_width, self.image_height, self.image_alt)
+        return default_social_image()
 
     def clean(self):
         if self.image and not self.image_alt.strip():
@@ -236,6 +282,20 @@ class Article(models.Model):
         """Re-render after callouts change; saving callouts alone does not touch the article."""
         self.body_html = self.compose_body_html()
         Article.objects.filter(pk=self.pk).update(body_html=self.body_html)
+
+
+class SlugHistory(models.Model):
+    """An address an article had before its slug changed; it answers with a 301."""
+
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "slug history"
+
+    def __str__(self):
+        return f"{self.slug} → {self.article.slug}"
 
 
 class Callout(models.Model):

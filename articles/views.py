@@ -1,33 +1,84 @@
+import re
+
+from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import http_date
 
+from .article_markdown import export
 from .article_pages import published_page, render_article_page
 from .caching import cache_public_page
-from .models import Article, Author, Section
+from .canonical import absolute_url
+from .models import Article, Author, Section, Status
+from .sitemaps import SITEMAPS, NewsSitemap
+from .structured_data import home_graph, json_ld_script
 
 PAGE_SIZE = 20
+LLMS_TXT_SIZE = 50
 
 
 @cache_public_page
 def home(request):
     articles = Article.objects.published().for_listing()
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/home.html", {"page": page})
+    return render(
+        request,
+        "articles/home.html",
+        {"page": page, "structured_data": json_ld_script(home_graph())},
+    )
 
 
 @cache_public_page
 def article_detail(request, slug):
     article, html = published_page(slug)
+    if article is None and request.user.has_perm("articles.change_article"):
+        article = Article.objects.for_page().filter(slug=slug).first()
+        html = article and render_article_page(article, preview=True)
     if article is None:
-        if not request.user.has_perm("articles.change_article"):
-            raise Http404("No published article has this address.")
-        article = get_object_or_404(Article.objects.for_page(), slug=slug)
-        html = render_article_page(article, preview=True)
+        return moved_or_gone(request, slug, "articles:detail")
     response = HttpResponse(html)
     response["Last-Modified"] = http_date(article.updated_at.timestamp())
     return response
+
+
+def article_without_slash(request, slug):
+    return moved_or_gone(request, slug, "articles:detail")
+
+
+@cache_public_page
+def article_markdown(request, slug):
+    articles = Article.objects.for_page().prefetch_related("callouts")
+    article = articles.published().filter(slug=slug).first()
+    if article is None:
+        return moved_or_gone(request, slug, "articles:markdown")
+    response = HttpResponse(export(article), content_type="text/markdown; charset=utf-8")
+    response["Link"] = f'<{article.get_canonical_url()}>; rel="canonical"'
+    return response
+
+
+def moved_or_gone(request, slug, url_name):
+    """For an address that is not a published article's current one: a 301 to that article's
+    current address (old slug, capitals, no trailing slash), a 410 when the article was
+    withdrawn, and a 404 for drafts, scheduled articles and addresses we never had."""
+    candidates = {slug, slug.lower()}
+    article = (
+        Article.objects.filter(Q(slug__in=candidates) | Q(old_slugs__slug__in=candidates))
+        .order_by("-pk")
+        .first()
+    )
+    if article is None:
+        raise Http404("No published article has this address.")
+    if article.status == Status.UNPUBLISHED:
+        return render(request, "410.html", status=410)
+    if not article.is_public:
+        raise Http404("No published article has this address.")
+    return HttpResponsePermanentRedirect(absolute_url(reverse(url_name, args=[article.slug])))
 
 
 @cache_public_page
@@ -44,3 +95,72 @@ def author(request, slug):
     articles = Article.objects.published().for_listing().filter(authors=author)
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+@cache_public_page
+def robots_txt(request):
+    return render(
+        request,
+        "robots.txt",
+        {"admin_path": settings.ADMIN_PATH},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@cache_public_page
+def llms_txt(request):
+    """The llms.txt convention: a Markdown index of the site pointing at Markdown pages."""
+    articles = Article.objects.published().only("title", "slug", "standfirst")[:LLMS_TXT_SIZE]
+    entries = [
+        {
+            "title": markdown_link_text(article.title),
+            "url": article.get_markdown_url(),
+            "standfirst": " ".join(article.standfirst.split()),
+        }
+        for article in articles
+    ]
+    return render(
+        request,
+        "llms.txt",
+        {"entries": entries, "site_description": " ".join(settings.SITE_DESCRIPTION.split())},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def markdown_link_text(value):
+    """One line of text that cannot end a Markdown link early."""
+    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(value.split()))
+
+
+@cache_public_page
+def sitemap_index(request):
+    """Django's index view names sitemaps by the request's host; ours are on SITE_URL.
+    Each sitemap is split into pages of Sitemap.limit URLs (50,000, the protocol's limit)."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = absolute_url(reverse("articles:sitemap-section", args=[section]))
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(location, lastmod))
+        entries += [
+            SitemapIndexItem(f"{location}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    response = TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
+@cache_public_page
+def news_sitemap(request):
+    response = sitemap_views.sitemap(
+        request, {"news": NewsSitemap}, section="news", template_name="sitemaps/news.xml"
+    )
+    # news:language is an ISO 639 code: "en", not "en-us" (Chinese keeps its script).
+    language = settings.LANGUAGE_CODE.lower()
+    response.context_data["news_language"] = (
+        language if language in ("zh-cn", "zh-tw") else language.split("-")[0]
+    )
+    return response

@@ -31,6 +31,18 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).hostname:
     raise ImproperlyConfigured(f"SITE_URL must be an absolute http(s) origin, got {SITE_URL!r}.")
 SITE_NAME = os.environ.get("SITE_NAME", "InsidersFeed")
+SITE_DESCRIPTION = os.environ.get(
+    "SITE_DESCRIPTION", "Independent reporting and analysis on technology and the people behind it."
+)
+# The publisher's logo and the social image for pages without their own: a path under static/
+# or an absolute URL, with its size in pixels ("WIDTHxHEIGHT").
+SITE_LOGO = os.environ.get("SITE_LOGO", "img/logo.png")
+SITE_LOGO_SIZE = os.environ.get("SITE_LOGO_SIZE", "512x512")
+SITE_DEFAULT_IMAGE = os.environ.get("SITE_DEFAULT_IMAGE", "img/social-default.png")
+SITE_DEFAULT_IMAGE_SIZE = os.environ.get("SITE_DEFAULT_IMAGE_SIZE", "1200x630")
+SITE_DEFAULT_IMAGE_ALT = os.environ.get("SITE_DEFAULT_IMAGE_ALT", f"The {SITE_NAME} wordmark")
+# The publisher's profiles elsewhere (schema.org sameAs), comma-separated absolute URLs.
+SITE_SAME_AS = env_list("SITE_SAME_AS")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or [
     urlsplit(SITE_URL).hostname,
@@ -47,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "markdownx",
     "articles",
 ]

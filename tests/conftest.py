@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from articles import caching
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
@@ -9,6 +11,13 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _changes_reach_the_page_cache_at_once(monkeypatch):
+    """Tests run inside a transaction that never commits; start the new page-cache generation
+    straight away instead of at commit, as a real commit would."""
+    monkeypatch.setattr(caching, "pages_changed", caching.new_generation)
 
 
 @pytest.fixture(autouse=True)
