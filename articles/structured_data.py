@@ -78,7 +78,20 @@ def news_article(article):
         node["alternativeHeadline"] = article.kicker
     if article.section:
         node["articleSection"] = article.section.name
+    node["correction"] = corrections(article)
     return {key: value for key, value in node.items() if value is not None}
+
+
+def corrections(article):
+    """The article's correction notes as CorrectionComment nodes, or None when it has none."""
+    return [
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": correction.corrected_at.isoformat(),
+        }
+        for correction in article.corrections.all()
+    ] or None
 
 
 def faq_answer_html(answer_html):

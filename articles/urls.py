@@ -24,4 +24,6 @@ urlpatterns = [
     path("news/<uslug:slug>/", views.article_detail, name="detail"),
     path("section/<uslug:slug>/", views.section, name="section"),
     path("author/<uslug:slug>/", views.author, name="author"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("preview/<str:token>/", views.shared_preview, name="shared-preview"),
 ]

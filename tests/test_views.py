@@ -134,7 +134,8 @@ def test_unknown_article_and_malformed_slugs_are_404(client):
 @pytest.mark.parametrize(("callouts", "faq"), [(0, 0), (1, 1), (25, 50)])
 def test_article_page_query_count_is_constant(client, django_assert_num_queries, callouts, faq):
     article = make_article(callouts=callouts, faq=faq)
-    with django_assert_num_queries(3):
+    # The article, then its authors, FAQ entries and corrections.
+    with django_assert_num_queries(4):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
 
