@@ -2,7 +2,6 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import never_cache
 
 from . import workflow
 from .models import Article, Author, Correction, Section
@@ -37,7 +36,6 @@ def article_detail(request, slug):
     return private_preview(response) if preview else response
 
 
-@never_cache
 def shared_preview(request, token):
     """An unpublished article for an outside reviewer holding an editor's signed link."""
     try:
