@@ -241,7 +241,12 @@ class ArticleAdmin(VersionAdmin):
         ):
             # The form's choices already stop this; a crafted request stops here.
             raise PermissionDenied("Only editors publish, schedule or unpublish articles.")
-        was_public = change and before[0] == Status.PUBLISHED and before[1] <= timezone.now()
+        was_public = (
+            change
+            and before[0] == Status.PUBLISHED
+            and before[1] is not None
+            and before[1] <= timezone.now()
+        )
         super().save_model(request, obj, form, change)
         action = workflow.transition(before, (obj.status, obj.published_at))
         if action:
