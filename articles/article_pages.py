@@ -51,15 +51,15 @@ def render_article_page(article, preview=False):
 def published_page(slug):
     """(article, html) for a published article; html is None when its page must be rendered.
 
-    One query: the row with its section. Rendering a stale page reads the byline and FAQ
-    (two more) and stores the result (one write).
+    One query: the row with its section. Rendering a stale page reads the byline, FAQ and
+    corrections (three more) and stores the result (one write).
     """
     article = Article.objects.published().select_related("section").filter(slug=slug).first()
     if article is None:
         return None, None
     if article.page_key == render_version() and article.page_html:
         return article, article.page_html
-    prefetch_related_objects([article], "authors", "faq_entries")
+    prefetch_related_objects([article], "authors", "faq_entries", "corrections")
     html = render_article_page(article)
     stored = Article.objects.filter(pk=article.pk, page_revision=article.page_revision)
     stored.update(page_html=html, page_key=render_version())

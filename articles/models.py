@@ -3,6 +3,7 @@ import uuid
 from datetime import timedelta
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.template.loader import render_to_string
@@ -104,7 +105,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section").prefetch_related("authors")
 
     def for_page(self):
-        return self.select_related("section").prefetch_related("authors", "faq_entries")
+        return self.select_related("section").prefetch_related(
+            "authors", "faq_entries", "corrections"
+        )
 
 
 class Article(models.Model):
@@ -193,6 +196,7 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 
     def __str__(self):
         return self.title
@@ -265,6 +269,13 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def workflow_state(self):
+        """Where the article stands: draft, in review, scheduled, published or unpublished."""
+        if self.status == Status.PUBLISHED and not self.is_public:
+            return "Scheduled"
+        return self.get_status_display()
 
     def compose_body_html(self):
         """The body rendered once, with each callout spliced in at its marker line."""
@@ -349,3 +360,57 @@ class FAQEntry(models.Model):
     def save(self, *args, **kwargs):
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections readers can see: those on published articles."""
+        return self.filter(article__in=Article.objects.published())
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(
+        validators=[validate_clean_text],
+        help_text="Plain text: what the article got wrong and what is right. "
+        "Readers see it under the article and on the corrections page.",
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+
+    def __str__(self):
+        return f"Correction to {self.article} ({self.corrected_at:%Y-%m-%d})"
+
+
+class PublishingEvent(models.Model):
+    """The audit log: who submitted, published, scheduled or unpublished which article, when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    # The log outlives the article: keep the row and the title it had.
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, related_name="publishing_events"
+    )
+    article_title = models.CharField(max_length=200)
+    action = models.CharField(max_length=12, choices=Action)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="The publication time the article had after the action."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article_title}"

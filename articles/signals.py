@@ -5,16 +5,16 @@ from django.dispatch import receiver
 
 from . import caching, purging
 from .article_pages import mark_stale
-from .models import Article, Author, Callout, FAQEntry, Section
+from .models import Article, Author, Callout, Correction, FAQEntry, Section
 
-WATCHED = (Article, Callout, FAQEntry, Author, Section)
+WATCHED = (Article, Callout, FAQEntry, Correction, Author, Section)
 
 
 def _stale_pages(instance):
     """The articles whose stored page shows this instance."""
     if isinstance(instance, Article):
         return Article.objects.filter(pk=instance.pk)
-    if isinstance(instance, (Callout, FAQEntry)):
+    if isinstance(instance, (Callout, FAQEntry, Correction)):
         return Article.objects.filter(pk=instance.article_id)
     if isinstance(instance, Author):
         return Article.objects.filter(authors=instance)
@@ -24,7 +24,7 @@ def _stale_pages(instance):
 def _articles_of(instance):
     if isinstance(instance, Article):
         return [instance]
-    if isinstance(instance, (Callout, FAQEntry)):
+    if isinstance(instance, (Callout, FAQEntry, Correction)):
         return [instance.article]
     return None  # a section or author: every page may show it
 

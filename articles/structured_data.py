@@ -122,6 +122,7 @@ def news_article(article):
         node["alternativeHeadline"] = article.kicker
     if article.section:
         node["articleSection"] = article.section.name
+    node["correction"] = corrections(article)
     return {key: value for key, value in node.items() if value is not None}
 
 
@@ -139,6 +140,18 @@ def breadcrumb_list(article):
             for position, (name, url) in enumerate(trail, start=1)
         ],
     }
+
+
+def corrections(article):
+    """The article's correction notes as CorrectionComment nodes, or None when it has none."""
+    return [
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": iso_datetime(correction.corrected_at),
+        }
+        for correction in article.corrections.all()
+    ] or None
 
 
 def faq_answer_html(answer_html):

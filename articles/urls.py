@@ -54,4 +54,6 @@ urlpatterns = [
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("llms.txt", views.llms_txt, name="llms"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("preview/<str:token>/", views.shared_preview, name="shared-preview"),
 ]

@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -11,11 +12,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
+from . import workflow
 from .article_markdown import export
 from .article_pages import published_page, render_article_page
 from .caching import cache_public_page
 from .canonical import absolute_url
-from .models import Article, Author, Section, Status
+from .models import Article, Author, Correction, Section, Status
 from .sitemaps import SITEMAPS, NewsSitemap
 from .structured_data import home_graph, json_ld_script
 
@@ -39,12 +41,44 @@ def article_detail(request, slug):
     article, html = published_page(slug)
     if article is None and request.user.has_perm("articles.change_article"):
         article = Article.objects.for_page().filter(slug=slug).first()
-        html = article and render_article_page(article, preview=True)
+        if article is not None:
+            return private_preview(HttpResponse(render_article_page(article, preview=True)))
     if article is None:
         return moved_or_gone(request, slug, "articles:detail")
     response = HttpResponse(html)
     response["Last-Modified"] = http_date(article.updated_at.timestamp())
     return response
+
+
+def shared_preview(request, token):
+    """An unpublished article for an outside reviewer holding an editor's signed link."""
+    try:
+        pk = workflow.article_pk_from_share_token(token)
+    except signing.SignatureExpired:
+        response = render(request, "articles/share_link_expired.html", status=410)
+        return private_preview(response)
+    except signing.BadSignature as error:
+        raise Http404("This preview link is not valid.") from error
+    article = get_object_or_404(Article.objects.for_page(), pk=pk)
+    response = render(
+        request, "articles/article_detail.html", {"article": article, "preview": True}
+    )
+    return private_preview(response)
+
+
+def private_preview(response):
+    """Keep previews out of search engines, shared caches and other sites' referrer logs."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@cache_public_page
+def corrections(request):
+    entries = Correction.objects.public().select_related("article").order_by("-corrected_at")
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/corrections.html", {"page": page})
 
 
 def article_without_slash(request, slug):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "markdownx",
+    "reversion",
     "articles",
 ]
 
@@ -179,6 +180,9 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SITE_URL.startswith("https://")
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+
+# How long an editor's share link for an unpublished article keeps working, in seconds.
+SHARE_LINK_MAX_AGE = int(os.environ.get("SHARE_LINK_MAX_AGE", 7 * 24 * 60 * 60))
 
 # Where the admin lives; moving it off /admin/ keeps casual scanners away.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"

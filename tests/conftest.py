@@ -38,3 +38,35 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "x" * 16)
     client.force_login(user)
     return client
+
+
+def _member_of(django_user_model, group_name, username):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", "x" * 16)
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def journalist(django_user_model):
+    return _member_of(django_user_model, "Journalist", "jo")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return _member_of(django_user_model, "Editor", "ed")
+
+
+@pytest.fixture
+def journalist_client(client, journalist):
+    client.force_login(journalist)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -138,8 +138,9 @@ def test_unknown_article_and_malformed_slugs_are_404(client):
 def test_article_page_query_count_is_constant(client, django_assert_num_queries, callouts, faq):
     article = make_article(callouts=callouts, faq=faq)
     content_state()  # shared cache state, read once per content change, not per page
-    # First view after a change: the row with its section, the byline, the FAQ; then the store.
-    with django_assert_num_queries(4):
+    # First view after a change: the row with its section, the byline, FAQ and corrections;
+    # then the store.
+    with django_assert_num_queries(5):
         first = client.get(article.get_absolute_url())
     cache.clear()
     content_state()
