@@ -1,12 +1,16 @@
 import secrets
 import uuid
+from datetime import timedelta
 from pathlib import PurePath
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
@@ -86,6 +90,31 @@ class Author(models.Model):
         return reverse("articles:author", args=[self.slug])
 
 
+# An average adult reads 200 to 250 words a minute; reading time is shown in whole minutes.
+WORDS_PER_MINUTE = 230
+SEARCH_CONFIG = "english"
+UPDATE_GRACE = timedelta(minutes=10)
+
+
+def reading_minutes(html):
+    """Whole minutes to read rendered HTML, at least one; computed once, when the article saves."""
+    words = len(strip_tags(html).split())
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+def search_document():
+    """Title (weight A), standfirst (B) and body (C) as one tsvector.
+
+    Migration 0003 builds a GIN index on exactly this expression on PostgreSQL, so searches
+    use the index and the document can never fall out of step with the row.
+    """
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
@@ -95,6 +124,24 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         return self.select_related("section").prefetch_related("authors", "faq_entries")
+
+    def search(self, text):
+        """Best matches first: ranked full-text search on PostgreSQL, a plain match elsewhere."""
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            return (
+                self.alias(document=search_document())
+                .filter(document=query)
+                .annotate(rank=SearchRank(search_document(), query))
+                .order_by("-rank", "-published_at", "-pk")
+            )
+        words = text.split()
+        return self.filter(
+            *[
+                Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+                for word in words
+            ]
+        )
 
 
 class Article(models.Model):
@@ -123,6 +170,7 @@ class Article(models.Model):
         help_text="Markdown. Put a line [[callout:NAME]] where a callout named NAME belongs.",
     )
     body_html = models.TextField(editable=False, default="")
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
     )
@@ -188,6 +236,7 @@ class Article(models.Model):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = self.compose_body_html()
+        self.reading_minutes = reading_minutes(self.body_html)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -210,6 +259,22 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    @property
+    def was_updated(self):
+        """Changed after publication; edits in the first minutes are not worth a notice."""
+        return bool(self.published_at) and self.updated_at - self.published_at > UPDATE_GRACE
+
+    def related(self, limit=4):
+        """The newest other published articles from the same section (one query, no authors)."""
+        if self.section_id is None:
+            return Article.objects.none()
+        return (
+            Article.objects.published()
+            .filter(section_id=self.section_id)
+            .exclude(pk=self.pk)
+            .only("title", "slug", "standfirst", "published_at")[:limit]
+        )
+
     def compose_body_html(self):
         """The body rendered once, with each callout spliced in at its marker line."""
         rendered = {}
@@ -225,7 +290,10 @@ class Article(models.Model):
     def refresh_body_html(self):
         """Re-render after callouts change; saving callouts alone does not touch the article."""
         self.body_html = self.compose_body_html()
-        Article.objects.filter(pk=self.pk).update(body_html=self.body_html)
+        self.reading_minutes = reading_minutes(self.body_html)
+        Article.objects.filter(pk=self.pk).update(
+            body_html=self.body_html, reading_minutes=self.reading_minutes
+        )
 
 
 class Callout(models.Model):

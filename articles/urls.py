@@ -24,4 +24,5 @@ urlpatterns = [
     path("news/<uslug:slug>/", views.article_detail, name="detail"),
     path("section/<uslug:slug>/", views.section, name="section"),
     path("author/<uslug:slug>/", views.author, name="author"),
+    path("search/", views.search, name="search"),
 ]

@@ -1,17 +1,29 @@
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from .models import Article, Author, Section
 from .structured_data import article_graph, json_ld_script
+from .validators import UNSTORABLE
 
 PAGE_SIZE = 20
+# Longer than any real search; longer input is refused rather than silently cut.
+SEARCH_MAX_LENGTH = 200
+
+
+def paginate(request, queryset):
+    """The requested page; a page that does not exist is a 404, not a quiet page 1."""
+    try:
+        return Paginator(queryset, PAGE_SIZE).page(request.GET.get("page", 1))
+    except InvalidPage as error:
+        raise Http404(f"No such page: {error}") from None
 
 
 def home(request):
-    articles = Article.objects.published().for_listing()
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/home.html", {"page": page})
+    page = paginate(request, Article.objects.published().for_listing())
+    stories = list(page)
+    lead = stories.pop(0) if page.number == 1 and stories else None
+    return render(request, "articles/home.html", {"page": page, "lead": lead, "stories": stories})
 
 
 def article_detail(request, slug):
@@ -28,6 +40,7 @@ def article_detail(request, slug):
         {
             "article": article,
             "preview": preview,
+            "related": article.related(),
             "structured_data": json_ld_script(article_graph(article)),
         },
     )
@@ -35,13 +48,26 @@ def article_detail(request, slug):
 
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    articles = Article.objects.published().for_listing().filter(section=section)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, Article.objects.published().for_listing().filter(section=section))
     return render(request, "articles/section_list.html", {"section": section, "page": page})
 
 
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().for_listing().filter(authors=author)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, Article.objects.published().for_listing().filter(authors=author))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())
+    context = {"query": query, "max_length": SEARCH_MAX_LENGTH}
+    if len(query) > SEARCH_MAX_LENGTH or UNSTORABLE.search(query):
+        context["error"] = (
+            f"Searches are limited to {SEARCH_MAX_LENGTH} characters of ordinary text. "
+            "Shorten the search and try again."
+        )
+        context["query"] = ""  # not echoed back: it may hold what a page cannot show
+        return render(request, "articles/search.html", context, status=400)
+    if query:
+        context["page"] = paginate(request, Article.objects.published().for_listing().search(query))
+    return render(request, "articles/search.html", context)
