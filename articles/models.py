@@ -96,7 +96,7 @@ SEARCH_CONFIG = "english"
 UPDATE_GRACE = timedelta(minutes=10)
 
 
-def reading_minutes(html):
+def minutes_to_read(html):
     """Whole minutes to read rendered HTML, at least one; computed once, when the article saves."""
     words = len(strip_tags(html).split())
     return max(1, round(words / WORDS_PER_MINUTE))
@@ -236,7 +236,7 @@ class Article(models.Model):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = self.compose_body_html()
-        self.reading_minutes = reading_minutes(self.body_html)
+        self.reading_minutes = minutes_to_read(self.body_html)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -290,7 +290,7 @@ class Article(models.Model):
     def refresh_body_html(self):
         """Re-render after callouts change; saving callouts alone does not touch the article."""
         self.body_html = self.compose_body_html()
-        self.reading_minutes = reading_minutes(self.body_html)
+        self.reading_minutes = minutes_to_read(self.body_html)
         Article.objects.filter(pk=self.pk).update(
             body_html=self.body_html, reading_minutes=self.reading_minutes
         )
