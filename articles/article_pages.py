@@ -43,7 +43,9 @@ def render_article_page(article, preview=False):
         **site(None),
         "article": article,
         "preview": preview,
-        "structured_data": json_ld_script(article_graph(article)),
+        "related": article.related(),
+        # A preview is not for crawlers: no structured data.
+        "structured_data": "" if preview else json_ld_script(article_graph(article)),
     }
     return render_to_string("articles/article_detail.html", context)
 
@@ -51,8 +53,8 @@ def render_article_page(article, preview=False):
 def published_page(slug):
     """(article, html) for a published article; html is None when its page must be rendered.
 
-    One query: the row with its section. Rendering a stale page reads the byline, FAQ and
-    corrections (three more) and stores the result (one write).
+    One query: the row with its section. Rendering a stale page reads the byline, FAQ,
+    corrections and related stories (four more) and stores the result (one write).
     """
     article = Article.objects.published().select_related("section").filter(slug=slug).first()
     if article is None:

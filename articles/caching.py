@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
+from .article_pages import mark_stale
 from .models import Article
 
 STATE_KEY = "pages:state"
@@ -66,6 +67,12 @@ def new_generation():
     )
     cache.set(STATE_KEY, state, timeout=None)
     return state
+
+
+def went_live(since, now):
+    """Scheduled articles just went live: their sections' stored pages list them as related."""
+    sections = Article.objects.filter(published_at__gte=since, published_at__lte=now)
+    mark_stale(Article.objects.filter(section__in=sections.values("section")))
 
 
 def page_key(request):
@@ -133,6 +140,7 @@ def cache_public_page(view):
         found = cache.get_many([STATE_KEY, key])
         state = found.get(STATE_KEY) or new_generation()
         if state.next_publish_at is not None and state.next_publish_at <= now:
+            went_live(state.next_publish_at, now)
             state = new_generation()
         page = found.get(key)
         if page is not None and page.generation == state.generation:

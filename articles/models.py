@@ -4,11 +4,14 @@ from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
@@ -39,9 +42,6 @@ def unique_slug(model, text, instance_pk=None, max_length=100, fallback="item"):
 
 
 # Saves within this long after publication are part of publishing, not an update readers see.
-UPDATE_GRACE = timedelta(minutes=5)
-
-
 def article_image_path(article, filename):
     """Random stored names: nothing a journalist or an attacker names reaches the disk."""
     extension = PurePath(filename).suffix.lower()
@@ -92,6 +92,31 @@ class Author(models.Model):
         return reverse("articles:author", args=[self.slug])
 
 
+# An average adult reads 200 to 250 words a minute; reading time is shown in whole minutes.
+WORDS_PER_MINUTE = 230
+SEARCH_CONFIG = "english"
+UPDATE_GRACE = timedelta(minutes=10)
+
+
+def minutes_to_read(html):
+    """Whole minutes to read rendered HTML, at least one; computed once, when the article saves."""
+    words = len(strip_tags(html).split())
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+def search_document():
+    """Title (weight A), standfirst (B) and body (C) as one tsvector.
+
+    Migration 0003 builds a GIN index on exactly this expression on PostgreSQL, so searches
+    use the index and the document can never fall out of step with the row.
+    """
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
@@ -107,6 +132,24 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         return self.select_related("section").prefetch_related(
             "authors", "faq_entries", "corrections"
+        )
+
+    def search(self, text):
+        """Best matches first: ranked full-text search on PostgreSQL, a plain match elsewhere."""
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            return (
+                self.alias(document=search_document())
+                .filter(document=query)
+                .annotate(rank=SearchRank(search_document(), query))
+                .order_by("-rank", "-published_at", "-pk")
+            )
+        words = text.split()
+        return self.filter(
+            *[
+                Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+                for word in words
+            ]
         )
 
 
@@ -136,6 +179,7 @@ class Article(models.Model):
         help_text="Markdown. Put a line [[callout:NAME]] where a callout named NAME belongs.",
     )
     body_html = models.TextField(editable=False, default="")
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
     )
@@ -207,6 +251,7 @@ class Article(models.Model):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = self.compose_body_html()
+        self.reading_minutes = minutes_to_read(self.body_html)
         # Recorded here, not in one form, so that every way of renaming an article
         # (admin, import, shell, restoring a revision) keeps its old address alive.
         old_slug = getattr(self, "_stored_slug", None)
@@ -277,6 +322,22 @@ class Article(models.Model):
             return "Scheduled"
         return self.get_status_display()
 
+    @property
+    def was_updated(self):
+        """Changed after publication; edits in the first minutes are not worth a notice."""
+        return self.published_at is not None and self.modified_at != self.published_at
+
+    def related(self, limit=4):
+        """The newest other published articles from the same section (one query, no authors)."""
+        if self.section_id is None:
+            return Article.objects.none()
+        return (
+            Article.objects.published()
+            .filter(section_id=self.section_id)
+            .exclude(pk=self.pk)
+            .only("title", "slug", "standfirst", "published_at")[:limit]
+        )
+
     def compose_body_html(self):
         """The body rendered once, with each callout spliced in at its marker line."""
         rendered = {}
@@ -292,7 +353,10 @@ class Article(models.Model):
     def refresh_body_html(self):
         """Re-render after callouts change; saving callouts alone does not touch the article."""
         self.body_html = self.compose_body_html()
-        Article.objects.filter(pk=self.pk).update(body_html=self.body_html)
+        self.reading_minutes = minutes_to_read(self.body_html)
+        Article.objects.filter(pk=self.pk).update(
+            body_html=self.body_html, reading_minutes=self.reading_minutes
+        )
 
 
 class SlugHistory(models.Model):

@@ -1,5 +1,6 @@
 """Anything a reader can see changed: start a new page-cache generation and purge shared caches."""
 
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -13,7 +14,8 @@ WATCHED = (Article, Callout, FAQEntry, Correction, Author, Section)
 def _stale_pages(instance):
     """The articles whose stored page shows this instance."""
     if isinstance(instance, Article):
-        return Article.objects.filter(pk=instance.pk)
+        # Its section's pages list it among their related stories.
+        return Article.objects.filter(Q(pk=instance.pk) | Q(section_id=instance.section_id))
     if isinstance(instance, (Callout, FAQEntry, Correction)):
         return Article.objects.filter(pk=instance.article_id)
     if isinstance(instance, Author):

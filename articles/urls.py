@@ -56,4 +56,5 @@ urlpatterns = [
     path("llms.txt", views.llms_txt, name="llms"),
     path("corrections/", views.corrections, name="corrections"),
     path("preview/<str:token>/", views.shared_preview, name="shared-preview"),
+    path("search/", views.search, name="search"),
 ]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem
 from django.core import signing
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -20,19 +20,36 @@ from .canonical import absolute_url
 from .models import Article, Author, Correction, Section, Status
 from .sitemaps import SITEMAPS, NewsSitemap
 from .structured_data import home_graph, json_ld_script
+from .validators import UNSTORABLE
 
 PAGE_SIZE = 20
 LLMS_TXT_SIZE = 50
+# Longer than any real search; longer input is refused rather than silently cut.
+SEARCH_MAX_LENGTH = 200
+
+
+def paginate(request, queryset):
+    """The requested page; a page that does not exist is a 404, not a quiet page 1."""
+    try:
+        return Paginator(queryset, PAGE_SIZE).page(request.GET.get("page", 1))
+    except InvalidPage as error:
+        raise Http404(f"No such page: {error}") from None
 
 
 @cache_public_page
 def home(request):
-    articles = Article.objects.published().for_listing()
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, Article.objects.published().for_listing())
+    stories = list(page)
+    lead = stories.pop(0) if page.number == 1 and stories else None
     return render(
         request,
         "articles/home.html",
-        {"page": page, "structured_data": json_ld_script(home_graph())},
+        {
+            "page": page,
+            "lead": lead,
+            "stories": stories,
+            "structured_data": json_ld_script(home_graph()),
+        },
     )
 
 
@@ -60,10 +77,7 @@ def shared_preview(request, token):
     except signing.BadSignature as error:
         raise Http404("This preview link is not valid.") from error
     article = get_object_or_404(Article.objects.for_page(), pk=pk)
-    response = render(
-        request, "articles/article_detail.html", {"article": article, "preview": True}
-    )
-    return private_preview(response)
+    return private_preview(HttpResponse(render_article_page(article, preview=True)))
 
 
 def private_preview(response):
@@ -77,8 +91,7 @@ def private_preview(response):
 @cache_public_page
 def corrections(request):
     entries = Correction.objects.public().select_related("article").order_by("-corrected_at")
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/corrections.html", {"page": page})
+    return render(request, "articles/corrections.html", {"page": paginate(request, entries)})
 
 
 def article_without_slash(request, slug):
@@ -118,17 +131,31 @@ def moved_or_gone(request, slug, url_name):
 @cache_public_page
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    articles = Article.objects.published().for_listing().filter(section=section)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, Article.objects.published().for_listing().filter(section=section))
     return render(request, "articles/section_list.html", {"section": section, "page": page})
 
 
 @cache_public_page
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().for_listing().filter(authors=author)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, Article.objects.published().for_listing().filter(authors=author))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+@cache_public_page
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())
+    context = {"query": query, "max_length": SEARCH_MAX_LENGTH}
+    if len(query) > SEARCH_MAX_LENGTH or UNSTORABLE.search(query):
+        context["error"] = (
+            f"Searches are limited to {SEARCH_MAX_LENGTH} characters of ordinary text. "
+            "Shorten the search and try again."
+        )
+        context["query"] = ""  # not echoed back: it may hold what a page cannot show
+        return render(request, "articles/search.html", context, status=400)
+    if query:
+        context["page"] = paginate(request, Article.objects.published().for_listing().search(query))
+    return render(request, "articles/search.html", context)
 
 
 @cache_public_page

@@ -74,7 +74,7 @@ def test_unpublished_article_is_gone_with_a_styled_page(client):
         response = client.get(path)
         assert response.status_code == 410
         page = BeautifulSoup(response.content, "html.parser")
-        assert page.find("h1").get_text() == "This story has been withdrawn"
+        assert page.find("h1").get_text() == "This story is no longer available"
         assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
 
 
