@@ -194,7 +194,8 @@ class Browser:
             return error.code, dict(error.headers), error.read().decode()
 
     def submit(self, path, form_selector, changes, button=None):
-        """Load the page at `path`, fill the form as a browser would, apply changes, post it."""
+        """Load the page at `path`, fill the form as a browser would, apply changes (adding
+        fields the page does not have yet, like a new inline row), and post it."""
         _, _, html = self.get(path)
         form = BeautifulSoup(html, "html.parser").select_one(form_selector)
         fields = []
@@ -220,7 +221,9 @@ class Browser:
             else:
                 value = element.get("value", "")
             fields.append((name, value))
+        present = {name for name, _ in fields}
         fields = [(name, changes.get(name, value)) for name, value in fields]
+        fields += [(name, value) for name, value in changes.items() if name not in present]
         if button:
             fields.append((button, "1"))
         body = urllib.parse.urlencode(fields).encode()

@@ -3,6 +3,7 @@
 import re
 import shutil
 import uuid
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -57,7 +58,7 @@ def headline(html):
     return BeautifulSoup(html, "html.parser").find("h1").get_text(strip=True)
 
 
-def edit_headline(base, article_id, title):
+def login(base):
     editor = Browser(base)
     status, landed = editor.submit(
         "/admin/login/?next=/admin/",
@@ -65,6 +66,11 @@ def edit_headline(base, article_id, title):
         {"username": "editor", "password": PASSWORD},
     )
     assert landed.endswith("/admin/"), (status, landed)
+    return editor
+
+
+def edit_headline(base, article_id, title):
+    editor = login(base)
     status, landed = editor.submit(
         f"/admin/articles/article/{article_id}/change/",
         "#article_form",
@@ -72,6 +78,28 @@ def edit_headline(base, article_id, title):
         button="_save",
     )
     assert status == 200 and landed.endswith("/admin/articles/article/"), (status, landed)
+
+
+def add_correction(base, article_id, text):
+    editor = login(base)
+    now = datetime.now(UTC)
+    status, landed = editor.submit(
+        f"/admin/articles/article/{article_id}/change/",
+        "#article_form",
+        {
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-text": text,
+            "corrections-0-corrected_at_0": now.strftime("%Y-%m-%d"),
+            "corrections-0-corrected_at_1": now.strftime("%H:%M:%S"),
+        },
+        button="_save",
+    )
+    assert status == 200 and landed.endswith("/admin/articles/article/"), (status, landed)
+
+
+def corrections_shown(html):
+    page = BeautifulSoup(html, "html.parser")
+    return [p.get_text(strip=True) for p in page.select(".correction__text")]
 
 
 def test_an_edit_published_through_one_instance_is_served_fresh_by_the_other(shared_backends):
@@ -96,7 +124,9 @@ def test_an_edit_published_through_one_instance_is_served_fresh_by_the_other(sha
     not (shutil.which("varnishd") or shutil.which("/usr/sbin/varnishd")),
     reason="needs varnishd (apt-get install varnish)",
 )
-def test_varnish_caches_public_pages_and_an_edit_is_visible_through_it_at_once(shared_backends):
+def test_varnish_caches_public_pages_and_a_correction_is_visible_through_it_at_once(
+    shared_backends,
+):
     env, article_id = shared_backends
     app_port = free_port()
     with varnish(app_port) as cache:
@@ -116,17 +146,22 @@ def test_varnish_caches_public_pages_and_an_edit_is_visible_through_it_at_once(s
             _, home, _ = reader.get("/")
             assert home["X-Cache"] == "HIT"
             # The admin and logged-in staff are never cached.
-            _, login, _ = reader.get("/admin/login/")
-            _, login, _ = reader.get("/admin/login/")
-            assert login["X-Cache"] == "MISS"
+            _, admin_login, _ = reader.get("/admin/login/")
+            _, admin_login, _ = reader.get("/admin/login/")
+            assert admin_login["X-Cache"] == "MISS"
+
+            assert corrections_shown(html) == []
+            add_correction(app, article_id, "An earlier version misstated the funding total.")
+
+            status, third, html = reader.get(ARTICLE)
+            assert status == 200 and third["X-Cache"] == "MISS"
+            assert corrections_shown(html) == ["An earlier version misstated the funding total."]
+            _, _, corrections_html = reader.get("/corrections/")
+            assert "An earlier version misstated the funding total." in corrections_html
 
             edit_headline(app, article_id, "Corrected headline")
-
             status, _, html = reader.get(ARTICLE)
-            assert status == 200
             assert headline(html) == "Corrected headline"
-            _, home, home_html = reader.get("/")
-            assert "Corrected headline" in [
-                a.get_text(strip=True)
-                for a in BeautifulSoup(home_html, "html.parser").select(".card__title a")
-            ]
+            _, _, home_html = reader.get("/")
+            home_titles = BeautifulSoup(home_html, "html.parser").select(".card__title a")
+            assert "Corrected headline" in [a.get_text(strip=True) for a in home_titles]
