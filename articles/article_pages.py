@@ -13,12 +13,14 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F
 from django.template.loader import render_to_string
 
 from .context_processors import site
 from .models import Article
 from .structured_data import article_graph, json_ld_script
+
+STORED_FIELDS = ["pk", "page_html", "page_key", "page_revision", "updated_at"]
 
 
 @cache
@@ -51,21 +53,22 @@ def render_article_page(article, preview=False):
 
 
 def published_page(slug):
-    """(article, html) for a published article; html is None when its page must be rendered.
+    """(updated_at, html) of a published article's page, or None when there is no such article.
 
-    One query: the row with its section. Rendering a stale page reads the byline, FAQ,
-    corrections and related stories (four more) and stores the result (one write).
+    One query reads the stored page. A stale page is rendered from the article, its section,
+    byline, FAQ, corrections and related stories (five reads) and stored (one write).
     """
-    article = Article.objects.published().select_related("section").filter(slug=slug).first()
-    if article is None:
-        return None, None
-    if article.page_key == render_version() and article.page_html:
-        return article, article.page_html
-    prefetch_related_objects([article], "authors", "faq_entries", "corrections")
+    rows = Article.objects.published().filter(slug=slug).order_by().values(*STORED_FIELDS)
+    row = next(iter(rows[:1]), None)
+    if row is None:
+        return None
+    if row["page_key"] == render_version() and row["page_html"]:
+        return row["updated_at"], row["page_html"]
+    article = Article.objects.for_page().get(pk=row["pk"])
     html = render_article_page(article)
-    stored = Article.objects.filter(pk=article.pk, page_revision=article.page_revision)
+    stored = Article.objects.filter(pk=row["pk"], page_revision=row["page_revision"])
     stored.update(page_html=html, page_key=render_version())
-    return article, html
+    return row["updated_at"], html
 
 
 def mark_stale(articles):

@@ -76,12 +76,16 @@ def went_live(since, now):
 
 
 def page_key(request):
-    query = [
-        (name, value)
-        for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
-        if not name.startswith(TRACKING_PARAMETERS)
-    ]
-    url = request.path + "?" + urlencode(sorted(query))
+    url = request.path
+    query_string = request.META.get("QUERY_STRING", "")
+    if query_string:
+        query = [
+            (name, value)
+            for name, value in parse_qsl(query_string, keep_blank_values=True)
+            if not name.startswith(TRACKING_PARAMETERS)
+        ]
+        if query:
+            url += "?" + urlencode(sorted(query))
     return "page:" + hashlib.sha256(url.encode()).hexdigest()
 
 
@@ -90,19 +94,16 @@ def _is_logged_in(request):
     return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
 
 
-def shared_cache_headers(response, now, state):
+def shared_cache_control(now, state):
     """Cache-Control for browsers, CDNs and proxies; shorter when a scheduled story is due."""
     shared = settings.PAGE_SHARED_MAX_AGE
     until_publish = state.seconds_until_next_publish(now)
     if until_publish is not None:
         shared = min(shared, until_publish)
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=min(settings.PAGE_BROWSER_MAX_AGE, shared),
-        s_maxage=shared,
-        stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
-        stale_if_error=settings.PAGE_STALE_IF_ERROR,
+    return (
+        f"public, max-age={min(settings.PAGE_BROWSER_MAX_AGE, shared)}, s-maxage={shared}, "
+        f"stale-while-revalidate={settings.PAGE_STALE_WHILE_REVALIDATE}, "
+        f"stale-if-error={settings.PAGE_STALE_IF_ERROR}"
     )
 
 
@@ -113,13 +114,17 @@ def _last_modified(response):
 
 
 def _respond(request, page, now, state):
+    # The hot path: headers were prepared when the page was stored.
     response = HttpResponse(page.content, status=page.status, headers=page.headers)
-    response["ETag"] = page.etag
-    response["Last-Modified"] = http_date(page.last_modified.timestamp())
-    shared_cache_headers(response, now, state)
-    return get_conditional_response(
-        request, etag=page.etag, last_modified=page.last_modified.timestamp(), response=response
-    )
+    response["Cache-Control"] = shared_cache_control(now, state)
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        return get_conditional_response(
+            request,
+            etag=page.etag,
+            last_modified=page.last_modified.timestamp(),
+            response=response,
+        )
+    return response
 
 
 def cache_public_page(view):
@@ -156,17 +161,19 @@ def cache_public_page(view):
             or response.has_header("Cache-Control")
         ):
             return response
+        etag = '"' + hashlib.sha1(response.content, usedforsecurity=False).hexdigest() + '"'
+        last_modified = _last_modified(response) or state.changed_at
+        headers = {
+            name: value for name, value in response.items() if name.lower() not in REBUILT_HEADERS
+        }
+        headers.update(ETag=etag, **{"Last-Modified": http_date(last_modified.timestamp())})
         page = CachedPage(
             generation=state.generation,
             status=response.status_code,
             content=response.content,
-            headers={
-                name: value
-                for name, value in response.items()
-                if name.lower() not in REBUILT_HEADERS
-            },
-            etag='"' + hashlib.sha1(response.content, usedforsecurity=False).hexdigest() + '"',
-            last_modified=_last_modified(response) or state.changed_at,
+            headers=headers,
+            etag=etag,
+            last_modified=last_modified,
         )
         timeout = settings.PAGE_CACHE_SECONDS
         until_publish = state.seconds_until_next_publish(now)

@@ -55,15 +55,16 @@ def home(request):
 
 @cache_public_page
 def article_detail(request, slug):
-    article, html = published_page(slug)
-    if article is None and request.user.has_perm("articles.change_article"):
+    page = published_page(slug)
+    if page is None and request.user.has_perm("articles.change_article"):
         article = Article.objects.for_page().filter(slug=slug).first()
         if article is not None:
             return private_preview(HttpResponse(render_article_page(article, preview=True)))
-    if article is None:
+    if page is None:
         return moved_or_gone(request, slug, "articles:detail")
+    updated_at, html = page
     response = HttpResponse(html)
-    response["Last-Modified"] = http_date(article.updated_at.timestamp())
+    response["Last-Modified"] = http_date(updated_at.timestamp())
     return response
 
 

@@ -35,8 +35,10 @@ sub vcl_recv {
     # No other cookie changes a public page.
     unset req.http.Cookie;
     # Tracking parameters never split the cache (the app ignores them too).
-    set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|fbclid|gclid)=[^&]*&?", "");
-    set req.url = regsub(req.url, "[?&]$", "");
+    if (req.url ~ "[?&](utm_|fbclid|gclid)") {
+        set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|fbclid|gclid)=[^&]*&?", "");
+        set req.url = regsub(req.url, "[?&]$", "");
+    }
     return (hash);
 }
 

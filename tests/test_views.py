@@ -148,9 +148,9 @@ def test_article_page_query_count_is_constant(
     article = make_article(callouts=callouts, faq=faq)
     ArticleFactory.create_batch(related, section=article.section)
     content_state()  # shared cache state, read once per content change, not per page
-    # First view after a change: the row with its section, the byline, FAQ, corrections and
-    # related stories; then the store.
-    with django_assert_num_queries(6):
+    # First view after a change: the stored row, then the article with its section, byline,
+    # FAQ, corrections and related stories; then the store.
+    with django_assert_num_queries(7):
         first = client.get(article.get_absolute_url())
     cache.clear()
     content_state()
