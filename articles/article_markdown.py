@@ -13,6 +13,13 @@ Body, with callouts as blockquotes: > **Key:** **The take:** text
 ## FAQ
 ### Question?
 Answer.
+
+## Corrections                  (optional, always last)
+### 2026-11-21T10:00:00+00:00
+What was wrong and what is right.
+
+Importing a document with a Corrections section replaces the article's corrections; a document
+without one leaves them as they are.
 """
 
 import re
@@ -24,7 +31,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from .models import Article, Author, Callout, FAQEntry, Section, Status, unique_slug
+from .models import Article, Author, Callout, Correction, FAQEntry, Section, Status, unique_slug
 from .rendering import CALLOUT_MARKER
 
 KIND_BY_LABEL = {label.lower(): value for value, label in Callout.Kind.choices}
@@ -33,6 +40,7 @@ CALLOUT_LINE = re.compile(
 )
 METADATA_LINE = re.compile(r"^(?P<key>Canonical|Section|Published): (?P<value>.+)$")
 FAQ_HEADING = "## FAQ"
+CORRECTIONS_HEADING = "## Corrections"
 
 
 class MarkdownFormatError(ValueError):
@@ -62,6 +70,7 @@ class ParsedArticle:
     body: str = ""
     callouts: list[ParsedCallout] = field(default_factory=list)
     faq: list[tuple[str, str]] = field(default_factory=list)
+    corrections: list[tuple[object, str]] | None = None
 
 
 def parse(text):
@@ -91,6 +100,10 @@ def parse(text):
                 )
         cursor.advance()
 
+    corrections_start = _last_heading(lines, cursor.index, CORRECTIONS_HEADING)
+    if corrections_start is not None:
+        article.corrections = _parse_corrections(lines, corrections_start)
+        lines = lines[:corrections_start]
     body_lines, faq_start = _split_faq(lines, cursor.index)
     article.body, article.callouts = _extract_callouts(body_lines, cursor.index + 1)
     if faq_start is not None:
@@ -148,11 +161,16 @@ def _slug_from_url(url, line):
     return slugify(segments[-1], allow_unicode=True)
 
 
-def _split_faq(lines, start):
+def _last_heading(lines, start, heading):
     for index in range(len(lines) - 1, start - 1, -1):
-        if lines[index].strip() == FAQ_HEADING:
-            return lines[start:index], index
-    return lines[start:], None
+        if lines[index].strip() == heading:
+            return index
+    return None
+
+
+def _split_faq(lines, start):
+    index = _last_heading(lines, start, FAQ_HEADING)
+    return (lines[start:], None) if index is None else (lines[start:index], index)
 
 
 def _extract_callouts(lines, first_number):
@@ -205,6 +223,28 @@ def _parse_faq(lines, heading_index):
     return result
 
 
+def _parse_corrections(lines, heading_index):
+    entries = []  # [date, its line number, text lines]
+    for number, line in enumerate(lines[heading_index + 1 :], start=heading_index + 2):
+        if line.startswith("### "):
+            corrected_at = parse_datetime(line[4:].strip())
+            if corrected_at is None or corrected_at.tzinfo is None:
+                raise MarkdownFormatError(
+                    number, "a correction starts with '### ' and an ISO 8601 date with a zone."
+                )
+            entries.append((corrected_at, number, []))
+        elif entries:
+            entries[-1][2].append(line)
+        elif line.strip():
+            raise MarkdownFormatError(number, "expected a correction as '### 2026-11-21T10:00Z'.")
+    result = []
+    for corrected_at, number, text in entries:
+        if not "\n".join(text).strip():
+            raise MarkdownFormatError(number, "a correction has no text.")
+        result.append((corrected_at, "\n".join(text).strip()))
+    return result
+
+
 @transaction.atomic
 def save_parsed(parsed, status=Status.DRAFT):
     """Create or update the article with the parsed slug; all or nothing."""
@@ -243,6 +283,12 @@ def save_parsed(parsed, status=Status.DRAFT):
         entry = FAQEntry(article=article, question=question, answer=answer, order=order)
         entry.full_clean(exclude=["article"])
         entry.save()
+    if parsed.corrections is not None:
+        article.corrections.all().delete()
+        for corrected_at, text in parsed.corrections:
+            correction = Correction(article=article, corrected_at=corrected_at, text=text)
+            correction.full_clean(exclude=["article"])
+            correction.save()
     article.refresh_body_html()
     return article
 
@@ -281,6 +327,10 @@ def export(article):
     if entries:
         parts.append(FAQ_HEADING)
         parts += [f"### {entry.question}\n{entry.answer.strip()}" for entry in entries]
+    corrections = list(article.corrections.all())
+    if corrections:
+        parts.append(CORRECTIONS_HEADING)
+        parts += [f"### {c.corrected_at.isoformat()}\n{c.text.strip()}" for c in corrections]
     return "\n\n".join(parts) + "\n"
 
 

@@ -1,16 +1,21 @@
 import secrets
 import uuid
+from datetime import timedelta
 from pathlib import PurePath
 
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from .canonical import absolute_url
+from .canonical import SiteImage, absolute_url, asset_url, default_social_image
 from .rendering import render_markdown, splice_callouts
 from .validators import validate_clean_text, validate_no_bidi_controls
 
@@ -36,6 +41,7 @@ def unique_slug(model, text, instance_pk=None, max_length=100, fallback="item"):
     return slug
 
 
+# Saves within this long after publication are part of publishing, not an update readers see.
 def article_image_path(article, filename):
     """Random stored names: nothing a journalist or an attacker names reaches the disk."""
     extension = PurePath(filename).suffix.lower()
@@ -90,15 +96,65 @@ class Author(models.Model):
         return reverse("articles:author", args=[self.slug])
 
 
+# An average adult reads 200 to 250 words a minute; reading time is shown in whole minutes.
+WORDS_PER_MINUTE = 230
+SEARCH_CONFIG = "english"
+UPDATE_GRACE = timedelta(minutes=10)
+
+
+def minutes_to_read(html):
+    """Whole minutes to read rendered HTML, at least one; computed once, when the article saves."""
+    words = len(strip_tags(html).split())
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+def search_document():
+    """Title (weight A), standfirst (B) and body (C) as one tsvector.
+
+    Migration 0003 builds a GIN index on exactly this expression on PostgreSQL, so searches
+    use the index and the document can never fall out of step with the row.
+    """
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def next_publish_at(self):
+        """When the next scheduled article goes live, or None."""
+        scheduled = self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        return scheduled.aggregate(next=models.Min("published_at"))["next"]
 
     def for_listing(self):
         return self.select_related("section").prefetch_related("authors")
 
     def for_page(self):
-        return self.select_related("section").prefetch_related("authors", "faq_entries")
+        return self.select_related("section").prefetch_related(
+            "authors", "faq_entries", "corrections"
+        )
+
+    def search(self, text):
+        """Best matches first: ranked full-text search on PostgreSQL, a plain match elsewhere."""
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            return (
+                self.alias(document=search_document())
+                .filter(document=query)
+                .annotate(rank=SearchRank(search_document(), query))
+                .order_by("-rank", "-published_at", "-pk")
+            )
+        words = text.split()
+        return self.filter(
+            *[
+                Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+                for word in words
+            ]
+        )
 
 
 class Article(models.Model):
@@ -129,6 +185,7 @@ class Article(models.Model):
         help_text="Markdown. Put a line [[callout:NAME]] where a callout named NAME belongs.",
     )
     body_html = models.TextField(editable=False, default="")
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
     )
@@ -179,11 +236,17 @@ class Article(models.Model):
         help_text="Replaces the standfirst in search results. About 155 characters show.",
     )
 
+    # The rendered public page and the render version it was made for (articles/article_pages.py).
+    page_html = models.TextField(editable=False, default="")
+    page_key = models.CharField(max_length=32, editable=False, blank=True, default="")
+    page_revision = models.PositiveIntegerField(editable=False, default=0)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_published_idx")]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 
     def __str__(self):
         return self.title
@@ -194,13 +257,55 @@ class Article(models.Model):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = self.compose_body_html()
-        super().save(*args, **kwargs)
+        self.reading_minutes = minutes_to_read(self.body_html)
+        # Recorded here, not in one form, so that every way of renaming an article
+        # (admin, import, shell, restoring a revision) keeps its old address alive.
+        old_slug = getattr(self, "_stored_slug", None)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_slug != self.slug:
+                # A live slug always wins over an old one that another article once had.
+                SlugHistory.objects.filter(slug=self.slug).delete()
+            if old_slug and old_slug != self.slug:
+                SlugHistory.objects.update_or_create(slug=old_slug, defaults={"article": self})
+        self._stored_slug = self.slug
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
+    @classmethod
+    def from_db(cls, *args, **kwargs):
+        article = super().from_db(*args, **kwargs)
+        article._stored_slug = article.__dict__.get("slug")  # to notice a rename on save
+        return article
+
     def get_canonical_url(self):
-        return self.canonical_url or absolute_url(self.get_absolute_url())
+        return self.canonical_url or self.get_site_url()
+
+    def get_site_url(self):
+        """This site's absolute address for the article: where every redirect lands."""
+        return absolute_url(self.get_absolute_url())
+
+    def get_markdown_url(self):
+        return absolute_url(reverse("articles:markdown", args=[self.slug]))
+
+    @property
+    def modified_at(self):
+        """When readers last saw a change: the publication time, or a later edit."""
+        if self.published_at is None or self.updated_at > self.published_at + UPDATE_GRACE:
+            return self.updated_at
+        return self.published_at
+
+    @property
+    def image_url(self):
+        return asset_url(self.image.url) if self.image else ""
+
+    @property
+    def social_image(self):
+        """The image for link previews: the article's own, else the site-wide one."""
+        if self.image:
+            return SiteImage(self.image_url, self.image_width, self.image_height, self.image_alt)
+        return default_social_image()
 
     def clean(self):
         if self.image and not self.image_alt.strip():
@@ -214,6 +319,29 @@ class Article(models.Model):
             self.status == Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+        )
+
+    @property
+    def workflow_state(self):
+        """Where the article stands: draft, in review, scheduled, published or unpublished."""
+        if self.status == Status.PUBLISHED and not self.is_public:
+            return "Scheduled"
+        return self.get_status_display()
+
+    @property
+    def was_updated(self):
+        """Changed after publication; edits in the first minutes are not worth a notice."""
+        return self.published_at is not None and self.modified_at != self.published_at
+
+    def related(self, limit=4):
+        """The newest other published articles from the same section (one query, no authors)."""
+        if self.section_id is None:
+            return Article.objects.none()
+        return (
+            Article.objects.published()
+            .filter(section_id=self.section_id)
+            .exclude(pk=self.pk)
+            .only("title", "slug", "standfirst", "published_at")[:limit]
         )
 
     def compose_body_html(self):
@@ -231,7 +359,24 @@ class Article(models.Model):
     def refresh_body_html(self):
         """Re-render after callouts change; saving callouts alone does not touch the article."""
         self.body_html = self.compose_body_html()
-        Article.objects.filter(pk=self.pk).update(body_html=self.body_html)
+        self.reading_minutes = minutes_to_read(self.body_html)
+        Article.objects.filter(pk=self.pk).update(
+            body_html=self.body_html, reading_minutes=self.reading_minutes
+        )
+
+
+class SlugHistory(models.Model):
+    """An address an article had before its slug changed; it answers with a 301."""
+
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "slug history"
+
+    def __str__(self):
+        return f"{self.slug} → {self.article.slug}"
 
 
 class Callout(models.Model):
@@ -287,3 +432,57 @@ class FAQEntry(models.Model):
     def save(self, *args, **kwargs):
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections readers can see: those on published articles."""
+        return self.filter(article__in=Article.objects.published())
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(
+        validators=[validate_clean_text],
+        help_text="Plain text: what the article got wrong and what is right. "
+        "Readers see it under the article and on the corrections page.",
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+
+    def __str__(self):
+        return f"Correction to {self.article} ({self.corrected_at:%Y-%m-%d})"
+
+
+class PublishingEvent(models.Model):
+    """The audit log: who submitted, published, scheduled or unpublished which article, when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    # The log outlives the article: keep the row and the title it had.
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, related_name="publishing_events"
+    )
+    article_title = models.CharField(max_length=200)
+    action = models.CharField(max_length=12, choices=Action)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="The publication time the article had after the action."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.article_title}"

@@ -6,7 +6,8 @@ import nh3
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
-from .canonical import absolute_url
+from .canonical import absolute_url, site_logo
+from .templatetags.iso_dates import iso8601
 
 # The markup search engines keep in an FAQ answer; everything else is reduced to its text.
 FAQ_ANSWER_TAGS = {
@@ -36,25 +37,61 @@ def json_ld_script(data):
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
 
 
+def iso_datetime(value):
+    """As the page's <time> elements show it."""
+    return iso8601(value)
+
+
 def organization_id():
     return absolute_url("/#organization")
 
 
+def website_id():
+    return absolute_url("/#website")
+
+
+def image_object(node_id, url, width, height):
+    return {"@type": "ImageObject", "@id": node_id, "url": url, "contentUrl": url,
+            "width": width, "height": height}  # fmt: skip
+
+
 def organization():
-    return {
+    logo = site_logo()
+    node = {
         "@type": "NewsMediaOrganization",
         "@id": organization_id(),
         "name": settings.SITE_NAME,
         "url": absolute_url("/"),
+        "logo": image_object(absolute_url("/#logo"), logo.url, logo.width, logo.height),
+    }
+    if settings.SITE_SAME_AS:
+        node["sameAs"] = list(settings.SITE_SAME_AS)
+    return node
+
+
+def website():
+    return {
+        "@type": "WebSite",
+        "@id": website_id(),
+        "url": absolute_url("/"),
+        "name": settings.SITE_NAME,
+        "description": settings.SITE_DESCRIPTION,
+        "inLanguage": settings.LANGUAGE_CODE,
+        "publisher": {"@id": organization_id()},
     }
 
 
+def home_graph():
+    return {"@context": "https://schema.org", "@graph": [website(), organization()]}
+
+
 def author_node(author):
+    url = absolute_url(author.get_absolute_url())
     return {
         "@type": "Person" if author.kind == author.Kind.PERSON else "Organization",
-        "@id": absolute_url(author.get_absolute_url()) + "#author",
+        "@id": url + "#author",
         "name": author.name,
-        "url": absolute_url(author.get_absolute_url()),
+        "url": url,
     }
 
 
@@ -68,17 +105,53 @@ def news_article(article):
         "headline": article.title,
         "description": article.standfirst,
         "inLanguage": settings.LANGUAGE_CODE,
-        "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": article.updated_at.isoformat(),
+        "datePublished": iso_datetime(article.published_at) if article.published_at else None,
+        "dateModified": iso_datetime(article.modified_at),
+        # With no byline the article is the newsroom's, as the page says.
         "author": [author_node(author) for author in article.authors.all()]
         or [{"@id": organization_id()}],
         "publisher": {"@id": organization_id()},
     }
+    # Only an image the page shows: the site-wide social image is for cards, not for the article.
+    if article.image:
+        node["image"] = image_object(
+            canonical + "#primaryimage", article.image_url, article.image_width,
+            article.image_height,
+        )  # fmt: skip
     if article.kicker:
         node["alternativeHeadline"] = article.kicker
     if article.section:
         node["articleSection"] = article.section.name
+    node["correction"] = corrections(article)
     return {key: value for key, value in node.items() if value is not None}
+
+
+def breadcrumb_list(article):
+    """Home > section > article, the trail the page shows above the headline."""
+    trail = [(settings.SITE_NAME, absolute_url("/"))]
+    if article.section:
+        trail.append((article.section.name, absolute_url(article.section.get_absolute_url())))
+    trail.append((article.title, article.get_canonical_url()))
+    return {
+        "@type": "BreadcrumbList",
+        "@id": article.get_canonical_url() + "#breadcrumb",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def corrections(article):
+    """The article's correction notes as CorrectionComment nodes, or None when it has none."""
+    return [
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": iso_datetime(correction.corrected_at),
+        }
+        for correction in article.corrections.all()
+    ] or None
 
 
 def faq_answer_html(answer_html):
@@ -104,7 +177,7 @@ def faq_page(article, entries):
 
 
 def article_graph(article):
-    graph = [organization(), news_article(article)]
+    graph = [organization(), news_article(article), breadcrumb_list(article)]
     entries = list(article.faq_entries.all())
     if entries:
         graph.append(faq_page(article, entries))

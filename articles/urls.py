@@ -1,6 +1,9 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
+from .caching import cache_public_page
+from .sitemaps import SITEMAPS
 
 
 class UnicodeSlugConverter:
@@ -22,6 +25,36 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("news/<uslug:slug>/", views.article_detail, name="detail"),
+    path("news/<uslug:slug>.md", views.article_markdown, name="markdown"),
+    # Without the trailing slash: one 301 straight to the canonical address.
+    path("news/<uslug:slug>", views.article_without_slash),
     path("section/<uslug:slug>/", views.section, name="section"),
     path("author/<uslug:slug>/", views.author, name="author"),
+    path("feed/", cache_public_page(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", cache_public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("section/<uslug:slug>/feed/", cache_public_page(feeds.SectionFeed()), name="section-feed"),
+    path(
+        "section/<uslug:slug>/feed/atom/",
+        cache_public_page(feeds.SectionAtomFeed()),
+        name="section-feed-atom",
+    ),
+    path("author/<uslug:slug>/feed/", cache_public_page(feeds.AuthorFeed()), name="author-feed"),
+    path(
+        "author/<uslug:slug>/feed/atom/",
+        cache_public_page(feeds.AuthorAtomFeed()),
+        name="author-feed-atom",
+    ),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        cache_public_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("llms.txt", views.llms_txt, name="llms"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("preview/<str:token>/", views.shared_preview, name="shared-preview"),
+    path("search/", views.search, name="search"),
 ]

@@ -1,47 +1,228 @@
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+import re
 
-from .models import Article, Author, Section
-from .structured_data import article_graph, json_ld_script
+from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem
+from django.core import signing
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import http_date
+
+from . import workflow
+from .article_markdown import export
+from .article_pages import published_page, render_article_page
+from .caching import cache_public_page
+from .canonical import absolute_url
+from .models import Article, Author, Correction, Section, Status
+from .sitemaps import SITEMAPS, NewsSitemap
+from .structured_data import home_graph, json_ld_script
+from .validators import UNSTORABLE
 
 PAGE_SIZE = 20
+LLMS_TXT_SIZE = 50
+# Longer than any real search; longer input is refused rather than silently cut.
+SEARCH_MAX_LENGTH = 200
 
 
+def paginate(request, queryset):
+    """The requested page; a page that does not exist is a 404, not a quiet page 1."""
+    try:
+        return Paginator(queryset, PAGE_SIZE).page(request.GET.get("page", 1))
+    except InvalidPage as error:
+        raise Http404(f"No such page: {error}") from None
+
+
+@cache_public_page
 def home(request):
-    articles = Article.objects.published().for_listing()
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/home.html", {"page": page})
-
-
-def article_detail(request, slug):
-    articles = Article.objects.for_page()
-    article = articles.published().filter(slug=slug).first()
-    preview = False
-    if article is None and request.user.has_perm("articles.change_article"):
-        article, preview = get_object_or_404(articles, slug=slug), True
-    if article is None:
-        raise Http404("No published article has this address.")
+    page = paginate(request, Article.objects.published().for_listing())
+    stories = list(page)
+    lead = stories.pop(0) if page.number == 1 and stories else None
     return render(
         request,
-        "articles/article_detail.html",
+        "articles/home.html",
         {
-            "article": article,
-            "preview": preview,
-            "structured_data": json_ld_script(article_graph(article)),
+            "page": page,
+            "lead": lead,
+            "stories": stories,
+            "structured_data": json_ld_script(home_graph()),
         },
     )
 
 
+@cache_public_page
+def article_detail(request, slug):
+    page = published_page(slug)
+    if page is None and request.user.has_perm("articles.change_article"):
+        article = Article.objects.for_page().filter(slug=slug).first()
+        if article is not None:
+            return private_preview(HttpResponse(render_article_page(article, preview=True)))
+    if page is None:
+        return moved_or_gone(request, slug, "articles:detail")
+    updated_at, html = page
+    response = HttpResponse(html)
+    response["Last-Modified"] = http_date(updated_at.timestamp())
+    return response
+
+
+def shared_preview(request, token):
+    """An unpublished article for an outside reviewer holding an editor's signed link."""
+    try:
+        pk = workflow.article_pk_from_share_token(token)
+    except signing.SignatureExpired:
+        response = render(request, "articles/share_link_expired.html", status=410)
+        return private_preview(response)
+    except signing.BadSignature as error:
+        raise Http404("This preview link is not valid.") from error
+    article = get_object_or_404(Article.objects.for_page(), pk=pk)
+    return private_preview(HttpResponse(render_article_page(article, preview=True)))
+
+
+def private_preview(response):
+    """Keep previews out of search engines, shared caches and other sites' referrer logs."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@cache_public_page
+def corrections(request):
+    entries = Correction.objects.public().select_related("article").order_by("-corrected_at")
+    return render(request, "articles/corrections.html", {"page": paginate(request, entries)})
+
+
+def article_without_slash(request, slug):
+    return moved_or_gone(request, slug, "articles:detail")
+
+
+@cache_public_page
+def article_markdown(request, slug):
+    articles = Article.objects.for_page().prefetch_related("callouts")
+    article = articles.published().filter(slug=slug).first()
+    if article is None:
+        return moved_or_gone(request, slug, "articles:markdown")
+    response = HttpResponse(export(article), content_type="text/markdown; charset=utf-8")
+    response["Link"] = f'<{article.get_canonical_url()}>; rel="canonical"'
+    return response
+
+
+def moved_or_gone(request, slug, url_name):
+    """For an address that is not a published article's current one: a 301 to that article's
+    current address (old slug, capitals, no trailing slash), a 410 when the article was
+    withdrawn, and a 404 for drafts, scheduled articles and addresses we never had."""
+    candidates = {slug, slug.lower()}
+    article = (
+        Article.objects.filter(Q(slug__in=candidates) | Q(old_slugs__slug__in=candidates))
+        .order_by("-pk")
+        .first()
+    )
+    if article is None:
+        raise Http404("No published article has this address.")
+    if article.status == Status.UNPUBLISHED:
+        return render(request, "410.html", status=410)
+    if not article.is_public:
+        raise Http404("No published article has this address.")
+    return HttpResponsePermanentRedirect(absolute_url(reverse(url_name, args=[article.slug])))
+
+
+@cache_public_page
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    articles = Article.objects.published().for_listing().filter(section=section)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, Article.objects.published().for_listing().filter(section=section))
     return render(request, "articles/section_list.html", {"section": section, "page": page})
 
 
+@cache_public_page
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().for_listing().filter(authors=author)
-    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, Article.objects.published().for_listing().filter(authors=author))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+@cache_public_page
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())
+    context = {"query": query, "max_length": SEARCH_MAX_LENGTH}
+    if len(query) > SEARCH_MAX_LENGTH or UNSTORABLE.search(query):
+        context["error"] = (
+            f"Searches are limited to {SEARCH_MAX_LENGTH} characters of ordinary text. "
+            "Shorten the search and try again."
+        )
+        context["query"] = ""  # not echoed back: it may hold what a page cannot show
+        return render(request, "articles/search.html", context, status=400)
+    if query:
+        context["page"] = paginate(request, Article.objects.published().for_listing().search(query))
+    return render(request, "articles/search.html", context)
+
+
+@cache_public_page
+def robots_txt(request):
+    return render(
+        request,
+        "robots.txt",
+        {"admin_path": settings.ADMIN_PATH},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@cache_public_page
+def llms_txt(request):
+    """The llms.txt convention: a Markdown index of the site pointing at Markdown pages."""
+    articles = Article.objects.published().only("title", "slug", "standfirst")[:LLMS_TXT_SIZE]
+    entries = [
+        {
+            "title": markdown_link_text(article.title),
+            "url": article.get_markdown_url(),
+            "standfirst": " ".join(article.standfirst.split()),
+        }
+        for article in articles
+    ]
+    return render(
+        request,
+        "llms.txt",
+        {"entries": entries, "site_description": " ".join(settings.SITE_DESCRIPTION.split())},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def markdown_link_text(value):
+    """One line of text that cannot end a Markdown link early."""
+    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(value.split()))
+
+
+@cache_public_page
+def sitemap_index(request):
+    """Django's index view names sitemaps by the request's host; ours are on SITE_URL.
+    Each sitemap is split into pages of Sitemap.limit URLs (50,000, the protocol's limit)."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = absolute_url(reverse("articles:sitemap-section", args=[section]))
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(location, lastmod))
+        entries += [
+            SitemapIndexItem(f"{location}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    response = TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
+@cache_public_page
+def news_sitemap(request):
+    response = sitemap_views.sitemap(
+        request, {"news": NewsSitemap}, section="news", template_name="sitemaps/news.xml"
+    )
+    # news:language is an ISO 639 code: "en", not "en-us" (Chinese keeps its script).
+    language = settings.LANGUAGE_CODE.lower()
+    response.context_data["news_language"] = (
+        language if language in ("zh-cn", "zh-tw") else language.split("-")[0]
+    )
+    return response

@@ -1,5 +1,6 @@
 """InsidersFeed settings: one module, every value from the environment with a safe default."""
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,6 +37,18 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).hostname:
     raise ImproperlyConfigured(f"SITE_URL must be an absolute http(s) origin, got {SITE_URL!r}.")
 SITE_NAME = os.environ.get("SITE_NAME", "InsidersFeed")
+SITE_DESCRIPTION = os.environ.get(
+    "SITE_DESCRIPTION", "Independent reporting and analysis on technology and the people behind it."
+)
+# The publisher's logo and the social image for pages without their own: a path under static/
+# or an absolute URL, with its size in pixels ("WIDTHxHEIGHT").
+SITE_LOGO = os.environ.get("SITE_LOGO", "img/logo.png")
+SITE_LOGO_SIZE = os.environ.get("SITE_LOGO_SIZE", "512x512")
+SITE_DEFAULT_IMAGE = os.environ.get("SITE_DEFAULT_IMAGE", "img/social-default.png")
+SITE_DEFAULT_IMAGE_SIZE = os.environ.get("SITE_DEFAULT_IMAGE_SIZE", "1200x630")
+SITE_DEFAULT_IMAGE_ALT = os.environ.get("SITE_DEFAULT_IMAGE_ALT", f"The {SITE_NAME} wordmark")
+# The publisher's profiles elsewhere (schema.org sameAs), comma-separated absolute URLs.
+SITE_SAME_AS = env_list("SITE_SAME_AS")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or [
     urlsplit(SITE_URL).hostname,
@@ -52,8 +65,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "markdownx",
     "axes",
+    "reversion",
     "articles",
 ]
 
@@ -100,6 +115,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The test database is a file, not memory: the browser tests' live server then gives each
+    # request thread its own connection rather than sharing one across threads.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -130,6 +149,18 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The public page cache (articles/caching.py) and the Cache-Control it sends to shared caches.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_BROWSER_MAX_AGE", "60"))
+PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", "300"))
+PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", "60"))
+PAGE_STALE_IF_ERROR = int(os.environ.get("PAGE_STALE_IF_ERROR", "86400"))
+# Set only by `make bench`: serves the benchmark's floor view (bench/floor.py) at /__floor__/.
+BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
+# Shared HTTP caches to purge on every change: e.g. articles.purging.VarnishPurger and the
+# Varnish addresses (comma-separated) it sends BAN requests to.
+CACHE_PURGER = os.environ.get("CACHE_PURGER", "")
+CACHE_PURGE_URLS = env_list("CACHE_PURGE_URLS")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -147,14 +178,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Serve uploads from the app itself; turn off where a web server or object storage serves them.
 SERVE_MEDIA = os.environ.get("DJANGO_SERVE_MEDIA", "1") == "1"
+# Media storage is swappable: e.g. MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage with
+# MEDIA_STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "..."}' (see README).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -219,6 +257,9 @@ MEDIA_CSP = "default-src 'none'; img-src 'self'; sandbox"
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+
+# How long an editor's share link for an unpublished article keeps working, in seconds.
+SHARE_LINK_MAX_AGE = int(os.environ.get("SHARE_LINK_MAX_AGE", 7 * 24 * 60 * 60))
 
 # Where the admin lives; moving it off /admin/ keeps casual scanners away.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"

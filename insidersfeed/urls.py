@@ -19,6 +19,11 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+if settings.BENCH_FLOOR_FILE:
+    from bench.floor import floor
+
+    urlpatterns.insert(0, path("__floor__/", floor))
+
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media))

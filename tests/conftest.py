@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from articles import caching
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
@@ -9,6 +11,13 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _changes_reach_the_page_cache_at_once(monkeypatch):
+    """Tests run inside a transaction that never commits; start the new page-cache generation
+    straight away instead of at commit, as a real commit would."""
+    monkeypatch.setattr(caching, "pages_changed", caching.new_generation)
 
 
 @pytest.fixture(autouse=True)
@@ -28,4 +37,36 @@ def media_root(tmp_path, settings):
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "x" * 16)
     client.force_login(user)
+    return client
+
+
+def _member_of(django_user_model, group_name, username):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", "x" * 16)
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def journalist(django_user_model):
+    return _member_of(django_user_model, "Journalist", "jo")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return _member_of(django_user_model, "Editor", "ed")
+
+
+@pytest.fixture
+def journalist_client(client, journalist):
+    client.force_login(journalist)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
     return client

@@ -34,7 +34,10 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "The opening paragraph.\n\n## A subheading\n\nThe second paragraph."
     section = factory.SubFactory(SectionFactory)
     status = Status.PUBLISHED
-    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    # To the second, like the admin's inputs and the <time> elements that show it.
+    published_at = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    )
 
     class Params:
         draft = factory.Trait(status=Status.DRAFT, published_at=None)

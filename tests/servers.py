@@ -1,200 +1,237 @@
-"""Real servers a test starts for itself, on free ports, and stops again: a throwaway
-PostgreSQL cluster, a throwaway Redis, and the site under gunicorn. Never the machine's own."""
+"""Real servers for tests that cross process boundaries: gunicorn, PostgreSQL databases, Varnish.
 
+Each starts on a free loopback port, is waited for, and is stopped when the test ends.
+"""
+
+import http.cookiejar
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 PROJECT = Path(__file__).resolve().parents[1]
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-VENV_BIN = Path(sys.executable).parent
+BIN = Path(sys.executable).parent
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432")
+REDIS_SERVER = os.environ.get("TEST_REDIS_SERVER", "redis://127.0.0.1:6379")
+
+
+class Server(str):
+    """A running server's base URL, which also knows the server's process id."""
+
+    def __new__(cls, url, pid):
+        server = super().__new__(cls, url)
+        server.pid = pid
+        return server
 
 
 def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def wait_for(condition, timeout=20.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return False
-
-
-def port_open(port):
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def fetch(url, timeout=10):
-    """(status, headers, body) for a GET, with 4xx and 5xx answers returned, not raised."""
+def reachable(url):
+    parts = urllib.parse.urlsplit(url)
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+        socket.create_connection((parts.hostname, parts.port), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
-def _as_postgres_user(command):
-    # initdb and postgres refuse to run as root.
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *command]
-    return command
+_collected_static = []
 
 
-class ThrowawayPostgres:
-    def __init__(self):
-        self.port = free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="insidersfeed-pg-"))
-        self.data = self.root / "data"
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres", "postgres")
+def collected_static():
+    """Static files collected once per test run, as a deployment would have them."""
+    if not _collected_static:
+        root = Path(tempfile.mkdtemp(prefix="static-"))
+        env = {**os.environ, "STATIC_ROOT": str(root), "DJANGO_SECRET_KEY": "collect"}
+        env.pop("DATABASE_URL", None)
         subprocess.run(
-            _as_postgres_user(
-                [str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres"]
-            ),
-            check=True,
-            capture_output=True,
-        )
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
-
-    def start(self):
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            _as_postgres_user(
-                [
-                    str(PG_BIN / "pg_ctl"),
-                    "-D",
-                    str(self.data),
-                    "-o",
-                    options,
-                    "-l",
-                    str(self.root / "log"),
-                    "-w",
-                    "start",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
-
-    def stop(self):
-        subprocess.run(
-            _as_postgres_user([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"]),
-            check=False,
-            capture_output=True,
-        )
-
-    def destroy(self):
-        self.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=PROJECT, env=env, check=True,
+        )  # fmt: skip
+        _collected_static.append(root)
+    return _collected_static[0]
 
 
-class ThrowawayRedis:
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "/usr/bin/redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        assert wait_for(lambda: port_open(self.port)), "redis-server did not start"
-
-    def kill(self):
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+def app_environment(**overrides):
+    """A production-mode environment for the app, isolated from the caller's settings."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH")
+    env = {key: os.environ[key] for key in keep if key in os.environ}
+    env.update(
+        DJANGO_SECRET_KEY="server-test-" + uuid.uuid4().hex,
+        WEB_CONCURRENCY="1",
+        GUNICORN_ACCESS_LOG="",
+        GUNICORN_PRELOAD="0",
+        GUNICORN_GRACEFUL_TIMEOUT="2",
+        STATIC_ROOT=collected_static(),
+    )
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
 
 
-def site_environment(**env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "SITE_URL"))
-    }
-    environment.update(DJANGO_SECRET_KEY="throwaway-test-server-key", **env)
-    return environment
-
-
-def manage(*args, **env):
-    subprocess.run(
+def manage(env, *args):
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,
-        env=site_environment(**env),
+        env=env,
         check=True,
         capture_output=True,
+        text=True,
     )
 
 
-def prepare_database(**env):
-    """Migrated, with the demo articles, and static files collected for production storage."""
-    manage("migrate", "--no-input", **env)
-    manage("load_demo_content", **env)
-    manage("collectstatic", "--no-input", "--verbosity", "0", **env)
+def wait_for(url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing answered at {url}")
 
 
-class Gunicorn:
-    """The site under real gunicorn with production settings (DEBUG off)."""
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
-    def __init__(self, workers=2, **env):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = site_environment(
-            HOST="127.0.0.1",
-            PORT=str(self.port),
-            SITE_URL=self.url,
-            WEB_CONCURRENCY=str(workers),
-            GUNICORN_ACCESS_LOG="",
-            **env,
+
+@contextmanager
+def postgres_database():
+    """A new, empty database on the test PostgreSQL server, dropped afterwards."""
+    import psycopg
+
+    name = "insidersfeed_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(POSTGRES_SERVER + "/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_SERVER + "/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def gunicorn(env, port=None):
+    port = port or free_port()
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "SITE_URL": f"http://127.0.0.1:{port}"}
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "insidersfeed.wsgi"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = Server(f"http://127.0.0.1:{port}", process.pid)
+    try:
+        wait_for(url + "/")
+        yield url
+    finally:
+        stop(process)
+
+
+@contextmanager
+def varnish(backend_port):
+    """varnishd with our VCL, its backend pointed at `backend_port`."""
+    varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="varnish-"))
+    workdir.chmod(0o755)
+    vcl = (PROJECT / "deploy" / "varnish.vcl").read_text()
+    (workdir / "test.vcl").write_text(vcl.replace('"8000"', f'"{backend_port}"'))
+    process = subprocess.Popen(
+        [
+            varnishd, "-F", "-a", f"127.0.0.1:{port}", "-f", str(workdir / "test.vcl"),
+            "-n", str(workdir / "state"), "-s", "malloc,32m", "-T", "none",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = Server(f"http://127.0.0.1:{port}", process.pid)
+    try:
+        wait_for(url + "/")
+        yield url
+    finally:
+        stop(process)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+class Browser:
+    """Just enough of a browser for admin forms: cookies, CSRF, and posting a form as shown."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
-        self.process = None
 
-    def start(self):
-        self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "insidersfeed.wsgi"],
-            cwd=PROJECT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
+    def get(self, path, headers=None):
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def submit(self, path, form_selector, changes, button=None):
+        """Load the page at `path`, fill the form as a browser would, apply changes (adding
+        fields the page does not have yet, like a new inline row), and post it."""
+        _, _, html = self.get(path)
+        form = BeautifulSoup(html, "html.parser").select_one(form_selector)
+        fields = []
+        for element in form.select("input[name], textarea[name], select[name]"):
+            name, kind = element["name"], element.get("type", "text")
+            if kind in ("submit", "file") or (
+                kind in ("checkbox", "radio") and not element.has_attr("checked")
+            ):
+                continue
+            if element.name == "textarea":
+                value = element.get_text()
+                value = value[1:] if value.startswith("\n") else value
+            elif element.name == "select":
+                chosen = element.select("option[selected]") or element.select("option")[:1]
+                if element.has_attr("multiple"):
+                    fields += [
+                        (name, option.get("value", ""))
+                        for option in chosen
+                        if option.has_attr("selected")
+                    ]
+                    continue
+                value = chosen[0].get("value", "") if chosen else ""
+            else:
+                value = element.get("value", "")
+            fields.append((name, value))
+        present = {name for name, _ in fields}
+        fields = [(name, changes.get(name, value)) for name, value in fields]
+        fields += [(name, value) for name, value in changes.items() if name not in present]
+        if button:
+            fields.append((button, "1"))
+        body = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path}
         )
-        assert wait_for(lambda: port_open(self.port), timeout=30), "gunicorn did not start"
-        return self
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-    def get(self, path):
-        return fetch(self.url + path)
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.geturl()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()[:2000]

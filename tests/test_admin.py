@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Status
+from articles.revisions import edit_token
 
 from .factories import ArticleFactory, AuthorFactory, CalloutFactory, SectionFactory
 from .pages import soup, text
@@ -124,6 +125,8 @@ def test_changing_an_article_rerenders_its_callouts(staff_client, client):
         )
     )
     data.update(formset("faq_entries", []))
+    data.update(formset("corrections", []))
+    data["loaded_version"] = edit_token(article.updated_at)
     url = reverse("admin:articles_article_change", args=[article.pk])
     response = staff_client.post(url, data)
     assert response.status_code == 302, errors(response)

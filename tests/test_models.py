@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Status
+from articles.models import Article, Status, minutes_to_read
 
 from .factories import ArticleFactory, CalloutFactory
 
@@ -100,3 +100,10 @@ def test_an_image_without_a_description_is_a_validation_error(media_root):
     with pytest.raises(ValidationError) as error:
         article.full_clean(exclude=["section"])
     assert "image_alt" in error.value.message_dict
+
+
+def test_reading_time_is_at_least_a_minute_and_rounds_to_whole_minutes():
+    assert minutes_to_read("") == 1
+    assert minutes_to_read("<p>" + "word " * 100 + "</p>") == 1
+    assert minutes_to_read("<p>" + "word " * 600 + "</p>") == 3
+    assert minutes_to_read("<p>" + "<b>word</b> " * 1150 + "</p>") == 5

@@ -91,3 +91,16 @@ def test_redis_url_selects_the_redis_cache():
         REDIS_URL="redis://127.0.0.1:6379/3",
     )
     assert ast.literal_eval(result.stdout) == "insidersfeed.cache.ResilientRedisCache"
+
+
+def test_media_storage_is_swappable_from_the_environment():
+    result = settings_value(
+        "s.STORAGES['default']",
+        DJANGO_SECRET_KEY="k",
+        MEDIA_STORAGE_BACKEND="storages.backends.s3.S3Storage",
+        MEDIA_STORAGE_OPTIONS='{"bucket_name": "newsroom-media"}',
+    )
+    assert ast.literal_eval(result.stdout) == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": "newsroom-media"},
+    }

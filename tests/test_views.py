@@ -1,9 +1,19 @@
+import io
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
+
+from articles.article_pages import mark_stale
+from articles.caching import content_state
+from articles.models import Article
+from articles.structured_data import iso_datetime
 
 from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory
 from .pages import graph_nodes, soup, text
@@ -131,17 +141,30 @@ def test_unknown_article_and_malformed_slugs_are_404(client):
     assert client.get("/news/bad%00slug/").status_code == 404
 
 
-@pytest.mark.parametrize(("callouts", "faq"), [(0, 0), (1, 1), (25, 50)])
-def test_article_page_query_count_is_constant(client, django_assert_num_queries, callouts, faq):
+@pytest.mark.parametrize(("callouts", "faq", "related"), [(0, 0, 0), (1, 1, 1), (25, 50, 12)])
+def test_article_page_query_count_is_constant(
+    client, django_assert_num_queries, callouts, faq, related
+):
     article = make_article(callouts=callouts, faq=faq)
-    with django_assert_num_queries(3):
-        response = client.get(article.get_absolute_url())
-    assert response.status_code == 200
+    ArticleFactory.create_batch(related, section=article.section)
+    content_state()  # shared cache state, read once per content change, not per page
+    # First view after a change: the stored row, then the article with its section, byline,
+    # FAQ, corrections and related stories; then the store.
+    with django_assert_num_queries(7):
+        first = client.get(article.get_absolute_url())
+    cache.clear()
+    content_state()
+    # Every later view without the page cache: one query for the stored page.
+    with django_assert_num_queries(1):
+        stored = client.get(article.get_absolute_url())
+    assert first.status_code == stored.status_code == 200
+    assert stored.content == first.content
 
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_home_query_count_does_not_grow(client, django_assert_num_queries, count):
     ArticleFactory.create_batch(count)
+    content_state()
     with django_assert_num_queries(3):
         page = soup(client.get(reverse("articles:home")))
     assert len(page.select(".card__title")) == min(count, 20)
@@ -163,3 +186,181 @@ def test_section_and_author_pages_list_their_published_articles(client):
     for url in (author.get_absolute_url(), mine.section.get_absolute_url()):
         page = soup(client.get(url))
         assert [a["href"] for a in page.select(".card__title a")] == [mine.get_absolute_url()]
+
+
+def heading_levels(page):
+    return [int(h.name[1]) for h in page.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+
+
+def assert_sane_headings(page):
+    levels = heading_levels(page)
+    assert levels.count(1) == 1 and levels[0] == 1, levels
+    for previous, level in pairwise(levels):
+        assert level <= previous + 1, f"heading jumps from h{previous} to h{level}: {levels}"
+
+
+def test_home_leads_with_the_newest_story_then_lists_the_rest(client):
+    now = timezone.now()
+    for hours, title in [(3, "Oldest"), (1, "Newest"), (2, "Middle")]:
+        ArticleFactory(title=title, published_at=now - timedelta(hours=hours))
+    page = soup(client.get(reverse("articles:home")))
+    lead = page.select_one(".card--lead")
+    assert text(lead.select_one(".card__title")) == "Newest"
+    assert text(lead.select_one(".kicker")) == "Read the footnotes before the headline."
+    rest = [text(h) for h in page.select(".card:not(.card--lead) .card__title")]
+    assert rest == ["Middle", "Oldest"]
+
+
+def test_home_page_two_continues_the_list_without_a_lead(client):
+    now = timezone.now()
+    for n in range(25):
+        ArticleFactory(title=f"Story {n:02}", published_at=now - timedelta(minutes=n))
+    first = soup(client.get(reverse("articles:home")))
+    second = soup(client.get(reverse("articles:home"), {"page": 2}))
+    assert second.select_one(".card--lead") is None
+    titles = [text(h) for h in first.select(".card__title") + second.select(".card__title")]
+    assert titles == [f"Story {n:02}" for n in range(25)]
+    assert first.select_one(".pagination a[rel=next]")["href"] == "?page=2"
+    assert second.select_one("link[rel=canonical]")["href"].endswith("/?page=2")
+
+
+def test_home_with_no_stories_says_so(client):
+    page = soup(client.get(reverse("articles:home")))
+    assert "No stories yet." in text(page.find("main"))
+
+
+@pytest.mark.parametrize("number", ["0", "3", "-1", "abc", "1.5", "%00", "99999999999999999999"])
+def test_pages_that_do_not_exist_are_404_not_page_one(client, number):
+    author = AuthorFactory()
+    article = ArticleFactory(authors=[author])
+    for url in (reverse("articles:home"), article.section.get_absolute_url()):
+        assert client.get(f"{url}?page={number}").status_code == 404
+    assert client.get(f"{author.get_absolute_url()}?page={number}").status_code == 404
+    assert client.get(reverse("articles:search"), {"q": "city", "page": number}).status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_section_and_author_query_counts_do_not_grow(client, django_assert_num_queries, count):
+    author = AuthorFactory()
+    articles = ArticleFactory.create_batch(count, authors=[author, AuthorFactory()])
+    section = articles[0].section
+    Article.objects.update(section=section)
+    # The section or author, the count, the page of articles, their authors.
+    for url in (section.get_absolute_url(), author.get_absolute_url()):
+        with django_assert_num_queries(4):
+            page = soup(client.get(url))
+        assert len(page.select(".card__title")) == min(count, 20)
+
+
+def test_article_shows_reading_time_from_the_words_in_the_body(client):
+    article = ArticleFactory(body=" ".join(["word"] * 1000))
+    assert article.reading_minutes == 4
+    byline = soup(client.get(article.get_absolute_url())).select_one(".byline")
+    assert text(byline.select_one(".byline__reading")) == "4 min read"
+
+
+def test_reading_time_counts_callouts_spliced_into_the_body(client):
+    article = ArticleFactory(body="Short.\n\n[[callout:long]]")
+    assert article.reading_minutes == 1
+    CalloutFactory(article=article, marker="long", body=" ".join(["word"] * 700))
+    article.refresh_body_html()
+    article.refresh_from_db()
+    assert article.reading_minutes == 3
+
+
+def test_article_shows_an_updated_date_only_after_a_later_edit(client):
+    published = timezone.now() - timedelta(days=2)
+    article = ArticleFactory(published_at=published)
+    touch(article, updated_at=published + timedelta(minutes=1))
+    byline = soup(client.get(article.get_absolute_url())).select_one(".byline")
+    assert byline.select_one(".byline__updated") is None
+
+    edited = published + timedelta(days=1)
+    touch(article, updated_at=edited)
+    byline = soup(client.get(article.get_absolute_url())).select_one(".byline")
+    updated = byline.select_one(".byline__updated time")
+    assert updated["datetime"] == iso_datetime(edited)
+    assert [t["datetime"] for t in byline.find_all("time")] == [
+        iso_datetime(published),
+        iso_datetime(edited),
+    ]
+
+
+def touch(article, **fields):
+    """Change stored fields behind the model's back, then drop what the caches hold."""
+    Article.objects.filter(pk=article.pk).update(**fields)
+    mark_stale(Article.objects.filter(pk=article.pk))
+    cache.clear()
+
+
+def test_related_articles_are_the_newest_others_in_the_same_section(client):
+    now = timezone.now()
+    article = ArticleFactory(published_at=now - timedelta(hours=3))
+    same = [
+        ArticleFactory(section=article.section, published_at=now - timedelta(hours=n))
+        for n in range(1, 7)
+    ]
+    ArticleFactory(section=article.section, draft=True)
+    ArticleFactory(section=article.section, scheduled=True)
+    ArticleFactory()  # another section
+    related = soup(client.get(article.get_absolute_url())).select_one("section.related")
+    links = [a["href"] for a in related.select(".related__headline a")]
+    assert links == [story.get_absolute_url() for story in same[:4]]
+    assert text(related.find("h2")) == f"More in {article.section.name}"
+
+
+def test_an_article_alone_in_its_section_has_no_related_block(client):
+    article = ArticleFactory()
+    assert soup(client.get(article.get_absolute_url())).select_one(".related") is None
+
+
+def test_article_image_is_shown_with_its_description(client, media_root):
+    png = io.BytesIO()
+    Image.new("RGB", (16, 9)).save(png, "PNG")
+    article = ArticleFactory(image_alt="Dredgers at work in the harbour at dawn")
+    article.image = SimpleUploadedFile("lead.png", png.getvalue(), content_type="image/png")
+    article.save()
+    image = soup(client.get(article.get_absolute_url())).select_one(".article__image img")
+    assert image["alt"] == "Dredgers at work in the harbour at dawn"
+    assert (image["width"], image["height"]) == ("16", "9")
+
+
+def reader_pages():
+    author = AuthorFactory()
+    article = make_article(authors=[author])
+    ArticleFactory.create_batch(3, section=article.section, authors=[author])
+    return {
+        "home": reverse("articles:home"),
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "author": author.get_absolute_url(),
+        "search": reverse("articles:search") + "?q=city",
+        "empty search": reverse("articles:search"),
+    }
+
+
+def test_reader_pages_have_one_h1_and_no_skipped_heading_levels(client):
+    for url in reader_pages().values():
+        page = soup(client.get(url))
+        assert_sane_headings(page)
+        assert page.find("html")["lang"] == "en"
+        assert page.select_one("a.skip-link")["href"] == "#content"
+        assert page.find("main", id="content") is not None
+        assert page.find("header") and page.find("footer")
+
+
+def test_reader_pages_carry_no_javascript_and_no_inline_styles(client):
+    """A strict CSP without 'unsafe-inline' must not break a single public page."""
+    for name, url in reader_pages().items():
+        page = soup(client.get(url))
+        scripts = [script.get("type") for script in page.find_all("script")]
+        assert set(scripts) <= {"application/ld+json"}, name
+        assert page.find("style") is None, name
+        assert page.select("[style]") == [], name
+        handlers = [
+            attribute
+            for element in page.find_all(True)
+            for attribute in element.attrs
+            if attribute.startswith("on")
+        ]
+        assert handlers == [], name

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -66,3 +67,25 @@ def admin_page(page, live_server, django_user_model):
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
     return page
+
+
+@pytest.fixture
+def reader_pages(live_server):
+    """Paths of each kind of reader page: the demo articles, plus three more in the first one's
+    section so its article page has related stories."""
+    from articles.models import Article, Author
+
+    from ..factories import ArticleFactory
+
+    call_command("load_demo_content", verbosity=0)
+    article = Article.objects.select_related("section").get(slug="city-bets-winter-on-heat-pumps")
+    ArticleFactory.create_batch(3, section=article.section, authors=[])
+    author = Author.objects.filter(articles__isnull=False).first()
+    return {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "author": author.get_absolute_url(),
+        "search": "/search/?q=heat+pumps",
+        "404": "/no-such-page/",
+    }

@@ -62,4 +62,5 @@ def test_journalist_writes_an_article_with_live_preview_and_added_rows(admin_pag
     assert reader.locator("h1").inner_text() == "Harbour dredging starts"
     assert reader.locator("aside.callout").count() == 1
     assert reader.locator(".faq h3").all_inner_texts() == ["When does it end?", "Who pays?"]
+    assert reader.locator(".byline__reading").inner_text() == "1 min read"
     assert page.js_errors == []

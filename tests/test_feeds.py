@@ -1,0 +1,142 @@
+"""RSS 2.0 and Atom feeds, read with feedparser."""
+
+from datetime import timedelta
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.feeds import FEED_SIZE
+
+from .factories import ArticleFactory, AuthorFactory, CalloutFactory, SectionFactory
+from .pages import soup
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://news.example.org"
+
+
+@pytest.fixture(autouse=True)
+def _site(settings):
+    settings.SITE_URL = SITE
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return response, feed
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "content_type"),
+    [
+        ("articles:feed", "rss20", "application/rss+xml; charset=utf-8"),
+        ("articles:feed-atom", "atom10", "application/atom+xml; charset=utf-8"),
+    ],
+)
+def test_site_feeds_carry_full_sanitized_content_and_canonical_links(
+    client, name, version, content_type
+):
+    author = AuthorFactory(name="Maya Okafor", slug="maya")
+    article = ArticleFactory(
+        slug="bridges",
+        authors=[author],
+        body="Opening.\n\n[[callout:take]]\n\n<script>alert(1)</script>Closing.",
+    )
+    CalloutFactory(article=article, marker="take", label="The take:", body="Callout text.")
+    article.refresh_body_html()
+
+    response, feed = parse(client, reverse(name))
+    assert response["Content-Type"] == content_type
+    assert feed.version == version
+    assert feed.feed.title == "InsidersFeed"
+    assert feed.feed.link == f"{SITE}/"
+    [entry] = feed.entries
+    assert entry.title == article.title
+    assert entry.link == entry.id == f"{SITE}/news/bridges/"
+    assert entry.summary == article.standfirst
+    assert entry.author == "Maya Okafor"
+    assert [tag.term for tag in entry.tags] == [article.section.name]
+    assert entry.published_parsed is not None
+    content = BeautifulSoup(entry.content[0].value, "html.parser")
+    assert content.find("aside", class_="callout") is not None
+    assert "Callout text." in content.get_text()
+    assert content.find("script") is None
+
+
+def test_feeds_list_only_published_articles_newest_first_and_at_most_fifty(client):
+    now = timezone.now()
+    for hours in range(FEED_SIZE + 5):
+        ArticleFactory(published_at=now - timedelta(hours=hours + 1))
+    ArticleFactory(draft=True, title="Draft")
+    ArticleFactory(scheduled=True, title="Scheduled")
+    _, feed = parse(client, reverse("articles:feed"))
+    assert len(feed.entries) == FEED_SIZE
+    dates = [entry.published_parsed for entry in feed.entries]
+    assert dates == sorted(dates, reverse=True)
+    assert {"Draft", "Scheduled"}.isdisjoint(entry.title for entry in feed.entries)
+
+
+def test_section_and_author_feeds_hold_their_own_articles(client):
+    section = SectionFactory(name="City", slug="city")
+    author = AuthorFactory(slug="maya")
+    mine = ArticleFactory(section=section, authors=[author])
+    ArticleFactory()
+    for name, slug in [
+        ("articles:section-feed", "city"),
+        ("articles:section-feed-atom", "city"),
+        ("articles:author-feed", "maya"),
+        ("articles:author-feed-atom", "maya"),
+    ]:
+        _, feed = parse(client, reverse(name, args=[slug]))
+        assert [entry.link for entry in feed.entries] == [mine.get_canonical_url()]
+    assert client.get(reverse("articles:section-feed", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize(
+    ("name", "args", "queries"),
+    [
+        ("articles:feed", [], 2),
+        ("articles:feed-atom", [], 2),
+        ("articles:section-feed", ["city"], 3),
+        ("articles:author-feed-atom", ["maya"], 3),
+    ],
+)
+def test_feeds_cost_a_fixed_number_of_queries(
+    client, django_assert_num_queries, count, name, args, queries
+):
+    section, author = SectionFactory(slug="city"), AuthorFactory(slug="maya")
+    for _ in range(count):
+        ArticleFactory(section=section, authors=[author, AuthorFactory()])
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(name, args=args))
+    assert len(feedparser.parse(response.content).entries) == count
+
+
+def test_pages_link_their_feeds_for_autodiscovery(client):
+    article = ArticleFactory(section=SectionFactory(slug="city"), authors=[AuthorFactory(slug="m")])
+    expected = {
+        reverse("articles:home"): [reverse("articles:feed"), reverse("articles:feed-atom")],
+        reverse("articles:section", args=["city"]): [
+            reverse("articles:section-feed", args=["city"]),
+            reverse("articles:section-feed-atom", args=["city"]),
+        ],
+        reverse("articles:author", args=["m"]): [
+            reverse("articles:author-feed", args=["m"]),
+            reverse("articles:author-feed-atom", args=["m"]),
+        ],
+        article.get_absolute_url(): [reverse("articles:section-feed", args=["city"])],
+    }
+    for path, feeds in expected.items():
+        links = soup(client.get(path)).find_all(
+            "link", rel="alternate", type=["application/rss+xml", "application/atom+xml"]
+        )
+        hrefs = [link["href"] for link in links]
+        assert {SITE + feed for feed in feeds} <= set(hrefs), path
+        for href in hrefs:
+            assert client.get(href.removeprefix(SITE)).status_code == 200

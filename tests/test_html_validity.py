@@ -1,0 +1,52 @@
+"""Home, article, section and author pages are valid HTML to the Nu Html Checker."""
+
+import pytest
+
+from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory
+from .html_checker import check_html
+from .test_structured_data import png
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reader_pages_have_no_html_errors(client, tmp_path, media_root):
+    author = AuthorFactory(slug="maya", bio="Covers the city.", job_title="Reporter")
+    article = ArticleFactory(
+        authors=[author, AuthorFactory()],
+        body="Opening.\n\n[[callout:take]]\n\n## Then\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+        image=png(1200, 675),
+        image_alt="A bridge",
+    )
+    CalloutFactory(article=article, marker="take")
+    FAQEntryFactory.create_batch(2, article=article)
+    article.refresh_body_html()
+    ArticleFactory.create_batch(3, section=article.section)
+
+    urls = {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "author": author.get_absolute_url(),
+    }
+    pages = {}
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[name] = response.content.decode()
+
+    found = check_html(pages, tmp_path)
+    errors = {
+        name: [f"{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+        for name, messages in found.items()
+    }
+    assert errors == {name: [] for name in pages}
+    warnings = {
+        name: [m["message"] for m in messages if m.get("subType") == "warning"]
+        for name, messages in found.items()
+    }
+    assert warnings == {name: [] for name in pages}
+
+
+def test_the_checker_reports_broken_markup(tmp_path):
+    found = check_html({"broken": "<!DOCTYPE html><title>x</title><p><div></span>"}, tmp_path)
+    assert [m for m in found["broken"] if m["type"] == "error"]
