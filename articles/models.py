@@ -122,8 +122,8 @@ def search_document():
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def next_publish_at(self):
         """When the next scheduled article goes live, or None."""
@@ -240,6 +240,7 @@ class Article(models.Model):
     page_html = models.TextField(editable=False, default="")
     page_key = models.CharField(max_length=32, editable=False, blank=True, default="")
     page_revision = models.PositiveIntegerField(editable=False, default=0)
+    page_modified = models.CharField(max_length=40, editable=False, blank=True, default="")
 
     objects = ArticleQuerySet.as_manager()
 

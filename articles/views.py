@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import http_date
 
 from . import workflow
 from .article_markdown import export
@@ -62,9 +61,9 @@ def article_detail(request, slug):
             return private_preview(HttpResponse(render_article_page(article, preview=True)))
     if page is None:
         return moved_or_gone(request, slug, "articles:detail")
-    updated_at, html = page
+    last_modified, html = page
     response = HttpResponse(html)
-    response["Last-Modified"] = http_date(updated_at.timestamp())
+    response["Last-Modified"] = last_modified
     return response
 
 

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.utils import timezone
 
 from articles import article_pages
 from articles.models import Article
@@ -85,3 +88,25 @@ def test_a_new_deploy_renders_pages_again(client, monkeypatch):
     page = view(client, article)
     assert page.find("h1") is not None
     assert stored(article)[1] == "a-new-release"
+
+
+@pytest.mark.parametrize(
+    ("fields", "found"),
+    [
+        ({}, True),
+        ({"draft": True}, False),
+        ({"scheduled": True}, False),
+        ({"status": "review"}, False),
+    ],
+)
+def test_the_compiled_lookup_finds_exactly_what_published_finds(fields, found):
+    article = ArticleFactory(**fields)
+    assert (article_pages.published_page(article.slug) is not None) is found
+    assert Article.objects.published().filter(slug=article.slug).exists() is found
+
+
+def test_the_compiled_lookup_follows_the_clock(monkeypatch):
+    article = ArticleFactory(scheduled=True)
+    later = timezone.now() + timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert article_pages.published_page(article.slug) is not None
