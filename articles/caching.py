@@ -54,6 +54,29 @@ class CachedPage:
     last_modified: datetime
 
 
+# Pages this process served lately, trusted only while the shared state names their generation:
+# a hit then reads the small state from the shared cache, not the page.
+_recent_pages = {}
+
+
+def _recent_page(key, state):
+    page = _recent_pages.get(key)
+    if page is not None and page.generation == state.generation:
+        return page
+    page = cache.get(key)
+    if page is not None and page.generation == state.generation:
+        _remember(key, page)
+        return page
+    return None
+
+
+def _remember(key, page):
+    _recent_pages.pop(key, None)
+    _recent_pages[key] = page
+    while len(_recent_pages) > settings.PAGE_LOCAL_ENTRIES:
+        del _recent_pages[next(iter(_recent_pages))]  # the oldest first
+
+
 def content_state():
     return cache.get(STATE_KEY) or new_generation()
 
@@ -142,13 +165,12 @@ def cache_public_page(view):
 
         now = timezone.now()
         key = page_key(request)
-        found = cache.get_many([STATE_KEY, key])
-        state = found.get(STATE_KEY) or new_generation()
+        state = cache.get(STATE_KEY) or new_generation()
         if state.next_publish_at is not None and state.next_publish_at <= now:
             went_live(state.next_publish_at, now)
             state = new_generation()
-        page = found.get(key)
-        if page is not None and page.generation == state.generation:
+        page = _recent_page(key, state)
+        if page is not None:
             return _respond(request, page, now, state)
 
         response = view(request, *args, **kwargs)
@@ -181,6 +203,7 @@ def cache_public_page(view):
             timeout = min(timeout, until_publish)
         if timeout > 0:
             cache.set(key, page, timeout)
+            _remember(key, page)
         return _respond(request, page, now, state)
 
     return wrapper

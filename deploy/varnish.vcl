@@ -1,6 +1,7 @@
 # Varnish in front of InsidersFeed, caching public pages by the app's own Cache-Control
 # (s-maxage, stale-while-revalidate; private/no-store are never cached). The app bans what
 # changed through articles.purging.VarnishPurger: set CACHE_PURGER and CACHE_PURGE_URLS.
+# Run varnishd with the parameters in deploy/varnishd.params.
 vcl 4.1;
 
 import std;

@@ -157,6 +157,9 @@ PAGE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_BROWSER_MAX_AGE", "60"))
 PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", "300"))
 PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", "60"))
 PAGE_STALE_IF_ERROR = int(os.environ.get("PAGE_STALE_IF_ERROR", "86400"))
+# How many recently served pages each process keeps in its own memory (checked against the
+# shared generation on every hit, so never stale).
+PAGE_LOCAL_ENTRIES = int(os.environ.get("PAGE_LOCAL_ENTRIES", "256"))
 # Set only by `make bench`: serves the benchmark's floor view (bench/floor.py) at /__floor__/.
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 # Shared HTTP caches to purge on every change: e.g. articles.purging.VarnishPurger and the
