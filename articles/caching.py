@@ -150,8 +150,52 @@ def _respond(request, page, now, state):
     return response
 
 
+def cached_response(request, read_only=False):
+    """The cached page for this request as a response (a 304 when the client has it), or None.
+
+    read_only: consult the caches only, never the database (for the middleware, which sees
+    every request, not only pages worth caching).
+    """
+    key = page_key(request)
+    if read_only and key not in _recent_pages and not cache.has_key(key):
+        return None
+    now = timezone.now()
+    state = cache.get(STATE_KEY)
+    due = state is None or (state.next_publish_at is not None and state.next_publish_at <= now)
+    if due:
+        if read_only:
+            return None
+        if state is not None:
+            went_live(state.next_publish_at, now)
+        state = new_generation()
+    page = _recent_page(key, state)
+    return None if page is None else _respond(request, page, now, state)
+
+
+def _is_reader(request):
+    # Only a session cookie can make someone logged in; without one, no session lookup.
+    return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+class PageCacheMiddleware:
+    """Serve cached public pages before the session, CSRF and auth layers run.
+
+    Only pages that a `cache_public_page` view stored are ever found here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _is_reader(request):
+            response = cached_response(request, read_only=True)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+
 def cache_public_page(view):
-    """Serve a public page from the shared page cache, answering 304s without rendering.
+    """Store a public page in the shared page cache, answering 304s without rendering.
 
     Logged-in staff always get a fresh render that no shared cache may keep.
     """
@@ -162,17 +206,13 @@ def cache_public_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_store=True)
             return response
+        response = cached_response(request)
+        if response is not None:
+            return response
 
         now = timezone.now()
         key = page_key(request)
-        state = cache.get(STATE_KEY) or new_generation()
-        if state.next_publish_at is not None and state.next_publish_at <= now:
-            went_live(state.next_publish_at, now)
-            state = new_generation()
-        page = _recent_page(key, state)
-        if page is not None:
-            return _respond(request, page, now, state)
-
+        state = content_state()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # a TemplateResponse (the sitemaps): its bytes are what we keep

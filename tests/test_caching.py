@@ -5,6 +5,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from unittest import mock
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -258,3 +259,29 @@ def test_an_author_edit_bans_everything(commit, ban_recorder):
     ban_recorder.clear()
     commit(lambda: (setattr(author, "name", "New"), author.save()))
     assert ban_recorder[-1] == "^/"
+
+
+def test_a_page_served_from_the_cache_keeps_every_security_header(client):
+    article = ArticleFactory()
+    fresh = client.get(article.get_absolute_url())
+    cached = client.get(article.get_absolute_url())
+    assert cached["ETag"] == fresh["ETag"]
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert cached[header] == fresh[header], header
+
+
+def test_the_cache_middleware_never_touches_the_database(client, django_assert_num_queries):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    caching.cache.delete(caching.STATE_KEY)  # no shared state: the middleware must not compute it
+    with django_assert_num_queries(0):
+        response = caching.PageCacheMiddleware(lambda request: "passed on")(
+            RequestFactory().get(article.get_absolute_url())
+        )
+    assert response == "passed on"
