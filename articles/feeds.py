@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from .canonical import absolute_url
 from .models import Article, Author, Section
@@ -65,7 +66,8 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.standfirst
+        # Feed readers show RSS descriptions and Atom summaries as HTML; ours is plain text.
+        return escape(article.standfirst)
 
     def item_link(self, article):
         return article.get_canonical_url()
@@ -113,7 +115,7 @@ class SectionFeed(LatestArticlesFeed):
         return f"{section.name} — {settings.SITE_NAME}"
 
     def description(self, section):
-        return (
+        return escape(
             section.description or f"The latest {section.name} stories from {settings.SITE_NAME}."
         )
 
@@ -144,7 +146,7 @@ class AuthorFeed(LatestArticlesFeed):
         return f"{author.name} — {settings.SITE_NAME}"
 
     def description(self, author):
-        return f"The latest stories by {author.name} for {settings.SITE_NAME}."
+        return escape(f"The latest stories by {author.name} for {settings.SITE_NAME}.")
 
     subtitle = description
 

@@ -1,5 +1,7 @@
 """The hostile corpus through every field a journalist edits, and through the live preview."""
 
+from xml.etree import ElementTree
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -63,6 +65,20 @@ def test_hostile_text_in_every_field_renders_inert_and_intact(client, payload):
 
     home = assert_inert(client.get(reverse("articles:home")))
     assert text(home.select_one(".card__title")) == " ".join(article.title.split())
+
+    # Feeds: every title carries the string as typed, and every HTML payload a feed reader
+    # would render (RSS content:encoded and description, Atom content and summary) is inert.
+    for feed in ("articles:feed", "articles:feed-atom"):
+        response = client.get(reverse(feed))
+        assert response.status_code == 200
+        document = ElementTree.fromstring(response.content)  # noqa: S314 - our own feed
+        texts = {element.tag.rsplit("}", 1)[-1]: [] for element in document.iter()}
+        for element in document.iter():
+            texts[element.tag.rsplit("}", 1)[-1]].append(element.text or "")
+        assert article.title in texts["title"]
+        for tag in ("encoded", "description", "content", "summary"):
+            for html in texts.get(tag, []):
+                assert_inert_markup(html)
 
     # The Markdown export is plain text; shown through our renderer it is inert too.
     document = export(article)
