@@ -34,6 +34,9 @@ class ContentState:
     changed_at: datetime
     next_publish_at: datetime | None
 
+    def is_due(self, now):
+        return self.next_publish_at is not None and self.next_publish_at <= now
+
     def seconds_until_next_publish(self, now):
         if self.next_publish_at is None:
             return None
@@ -77,8 +80,16 @@ def _remember(key, page):
         del _recent_pages[next(iter(_recent_pages))]  # the oldest first
 
 
-def content_state():
-    return cache.get(STATE_KEY) or new_generation()
+def content_state(now=None):
+    """The shared state, started anew when missing or when a scheduled article has gone live."""
+    now = now or timezone.now()
+    state = cache.get(STATE_KEY)
+    if state is None:
+        return new_generation()
+    if state.is_due(now):
+        went_live(state.next_publish_at, now)
+        return new_generation()
+    return state
 
 
 def new_generation():
@@ -150,24 +161,19 @@ def _respond(request, page, now, state):
     return response
 
 
-def cached_response(request, read_only=False):
+def cached_response(request):
     """The cached page for this request as a response (a 304 when the client has it), or None.
 
-    read_only: consult the caches only, never the database (for the middleware, which sees
-    every request, not only pages worth caching).
+    Reads the caches only, never the database: the middleware sees every request, not only
+    pages worth caching, and leaves a missing or due state to the view.
     """
     key = page_key(request)
-    if read_only and key not in _recent_pages and not cache.has_key(key):
+    if key not in _recent_pages and not cache.has_key(key):
         return None
     now = timezone.now()
     state = cache.get(STATE_KEY)
-    due = state is None or (state.next_publish_at is not None and state.next_publish_at <= now)
-    if due:
-        if read_only:
-            return None
-        if state is not None:
-            went_live(state.next_publish_at, now)
-        state = new_generation()
+    if state is None or state.is_due(now):
+        return None
     page = _recent_page(key, state)
     return None if page is None else _respond(request, page, now, state)
 
@@ -188,7 +194,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if _is_reader(request):
-            response = cached_response(request, read_only=True)
+            response = cached_response(request)
             if response is not None:
                 return response
         return self.get_response(request)
@@ -206,13 +212,13 @@ def cache_public_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_store=True)
             return response
-        response = cached_response(request)
-        if response is not None:
-            return response
-
         now = timezone.now()
         key = page_key(request)
-        state = content_state()
+        state = content_state(now)
+        page = _recent_page(key, state)
+        if page is not None:
+            return _respond(request, page, now, state)
+
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # a TemplateResponse (the sitemaps): its bytes are what we keep

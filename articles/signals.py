@@ -33,10 +33,9 @@ def _articles_of(instance):
 
 @receiver(pre_save, sender=Article)
 def remember_old_slug(sender, instance, **kwargs):
-    """A renamed article's old address must be purged too."""
-    if instance.pk and not kwargs.get("raw"):
-        old = Article.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
-        instance.slug_before_save = old if old != instance.slug else None
+    """A renamed article's old address must be purged too (the model tracks its loaded slug)."""
+    old = getattr(instance, "_stored_slug", None)
+    instance.slug_before_save = old if old != instance.slug else None
 
 
 @receiver(post_save)
