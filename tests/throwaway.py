@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .servers import free_port
+from .servers import app_environment, free_port, manage
 
 PROJECT = Path(__file__).resolve().parents[1]
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -128,31 +128,11 @@ class ThrowawayRedis:
             self.process.wait()
 
 
-def site_environment(**env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "SITE_URL"))
-    }
-    environment.update(DJANGO_SECRET_KEY="throwaway-test-server-key", **env)
-    return environment
-
-
-def manage(*args, **env):
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT,
-        env=site_environment(**env),
-        check=True,
-        capture_output=True,
-    )
-
-
 def prepare_database(**env):
-    """Migrated, with the demo articles, and static files collected for production storage."""
-    manage("migrate", "--no-input", **env)
-    manage("load_demo_content", **env)
-    manage("collectstatic", "--no-input", "--verbosity", "0", **env)
+    """Migrated, with the demo articles (static files come collected with app_environment)."""
+    environment = app_environment(**env)
+    manage(environment, "migrate", "--no-input")
+    manage(environment, "load_demo_content")
 
 
 class Gunicorn:
@@ -161,12 +141,11 @@ class Gunicorn:
     def __init__(self, workers=2, **env):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = site_environment(
+        self.env = app_environment(
             HOST="127.0.0.1",
             PORT=str(self.port),
             SITE_URL=self.url,
             WEB_CONCURRENCY=str(workers),
-            GUNICORN_ACCESS_LOG="",
             **env,
         )
         self.process = None
