@@ -142,6 +142,13 @@ def gunicorn(env, port=None):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    with serving(process, port) as url:
+        yield url
+
+
+@contextmanager
+def serving(process, port):
+    """The process's base URL once it answers; the process is stopped afterwards."""
     url = Server(f"http://127.0.0.1:{port}", process.pid)
     try:
         wait_for(url + "/")
@@ -159,20 +166,24 @@ def varnish(backend_port):
     workdir.chmod(0o755)
     vcl = (PROJECT / "deploy" / "varnish.vcl").read_text()
     (workdir / "test.vcl").write_text(vcl.replace('"8000"', f'"{backend_port}"'))
+    params = [
+        word
+        for line in (PROJECT / "deploy" / "varnishd.params").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+        for word in line.split(maxsplit=1)
+    ]
     process = subprocess.Popen(
         [
             varnishd, "-F", "-a", f"127.0.0.1:{port}", "-f", str(workdir / "test.vcl"),
-            "-n", str(workdir / "state"), "-s", "malloc,32m", "-T", "none",
+            "-n", str(workdir / "state"), "-s", "malloc,32m", "-T", "none", *params,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )  # fmt: skip
-    url = Server(f"http://127.0.0.1:{port}", process.pid)
     try:
-        wait_for(url + "/")
-        yield url
+        with serving(process, port) as url:
+            yield url
     finally:
-        stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
