@@ -234,23 +234,22 @@ class ArticleAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         before = getattr(request, "article_state_before_revert", None)
         if before is None and change:
-            before = Article.objects.filter(pk=obj.pk).values_list("status", "published_at").get()
+            before = workflow.stored_state(obj)
         saved_slug = form.initial.get("slug") if change else None
-        if workflow.is_publishing_change(before, (obj.status, obj.published_at)) and not (
-            self.has_publish_permission(request)
-        ):
-            # The form's choices already stop this; a crafted request stops here.
-            raise PermissionDenied("Only editors publish, schedule or unpublish articles.")
         was_public = (
             change
             and before[0] == Status.PUBLISHED
             and before[1] is not None
             and before[1] <= timezone.now()
         )
-        super().save_model(request, obj, form, change)
-        action = workflow.transition(before, (obj.status, obj.published_at))
-        if action:
-            workflow.record(obj, request.user, action)
+        workflow.change_status(
+            obj,
+            user=request.user,
+            status=obj.status,
+            published_at=obj.published_at,
+            via="the change form",
+            before=before,
+        )
         if was_public and saved_slug and saved_slug != obj.slug:
             messages.info(
                 request,
@@ -297,17 +296,11 @@ class ArticleAdmin(VersionAdmin):
         self.apply_status(request, articles, Status.UNPUBLISHED, "Unpublished")
 
     def apply_status(self, request, articles, status, verb, at=None):
-        # changelist_view runs inside a revision, so each save here is recorded too.
         count = 0
         for article in articles:
-            before = (article.status, article.published_at)
-            article.status = status
-            if at is not None:
-                article.published_at = at
-            article.save()
-            action = workflow.transition(before, (article.status, article.published_at))
-            if action:
-                workflow.record(article, request.user, action)
+            workflow.change_status(
+                article, user=request.user, status=status, published_at=at, via="the article list"
+            )
             count += 1
         if count:
             reversion.set_comment(f"{verb} from the article list.")

@@ -28,9 +28,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from . import workflow
 from .models import Article, Author, Callout, Correction, FAQEntry, Section, Status, unique_slug
 from .rendering import CALLOUT_MARKER
 
@@ -246,17 +248,27 @@ def _parse_corrections(lines, heading_index):
 
 
 @transaction.atomic
-def save_parsed(parsed, status=Status.DRAFT):
-    """Create or update the article with the parsed slug; all or nothing."""
+def save_parsed(parsed, status=None, *, user=None, trusted=False, via="import"):
+    """Create or update the article with the parsed slug; all or nothing.
+
+    `status` None keeps an existing article's status (a new one is a draft). The status and
+    publication time go through the publishing action, which checks `user` (or `trusted`, for
+    operator commands), writes one revision of the finished article and the audit event.
+    """
     article = Article.objects.filter(slug=parsed.slug).first() if parsed.slug else None
     article = article or Article(slug=parsed.slug)
+    before = workflow.stored_state(article)
+    status = status or (before[0] if before else Status.DRAFT)
+    published_at = parsed.published_at or article.published_at
+    if status == Status.PUBLISHED and published_at is None:
+        published_at = timezone.now()
+    workflow.check_permission(user, before, (status, published_at), trusted=trusted)
     article.title = parsed.title
     article.standfirst = parsed.standfirst
     article.kicker = parsed.kicker
     article.body = parsed.body
-    article.status = status
-    if parsed.published_at:
-        article.published_at = parsed.published_at
+    # Content first under the stored status; the publishing action makes the change at the end.
+    article.status, article.published_at = before or (Status.DRAFT, None)
     if parsed.section:
         article.section = Section.objects.filter(name=parsed.section).first() or (
             Section.objects.create(
@@ -290,6 +302,15 @@ def save_parsed(parsed, status=Status.DRAFT):
             correction.full_clean(exclude=["article"])
             correction.save()
     article.refresh_body_html()
+    workflow.change_status(
+        article,
+        user=user,
+        trusted=trusted,
+        status=status,
+        published_at=published_at,
+        via=via,
+        before=before,
+    )
     return article
 
 
