@@ -19,7 +19,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
-from . import editorial, workflow
+from . import editorial, revisions, workflow
 from .canonical import absolute_url
 from .editor import UploadRejected, decode_image
 from .models import (
@@ -314,8 +314,26 @@ class ArticleAdmin(VersionAdmin):
             raise Http404("No such article.")
         if request.method == "POST" and not self.has_change_permission(request, article):
             raise PermissionDenied
+        version = revisions.article_version(version_id, article.pk)
         request.article_state_before_revert = (article.status, article.published_at)
-        return super().revision_view(request, object_id, version_id, extra_context)
+        context = {"title": f"Revert {version.object_repr}", "revert": True}
+        context.update(extra_context or {})
+        template = self._reversion_get_template_list("revision_form.html")
+        return revisions.restore_form_view(
+            self, request, version, template, context, not self.has_publish_permission(request)
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = revisions.article_version(version_id)  # only articles that were deleted
+        request.article_state_before_revert = (None, None)
+        context = {"title": f"Recover {version.object_repr}", "recover": True}
+        context.update(extra_context or {})
+        template = self._reversion_get_template_list("recover_form.html")
+        return revisions.restore_form_view(
+            self, request, version, template, context, not self.has_publish_permission(request)
+        )
 
     # Share links and the change form's extras.
 
