@@ -42,6 +42,8 @@ CALLOUT_LINE = re.compile(
 )
 METADATA_LINE = re.compile(r"^(?P<key>Canonical|Section|Published): (?P<value>.+)$")
 FAQ_HEADING = "## FAQ"
+# Room for the marker a label becomes, with a "-2" suffix for a repeated one.
+MARKER_LENGTH = Callout._meta.get_field("marker").max_length
 CORRECTIONS_HEADING = "## Corrections"
 
 
@@ -87,8 +89,13 @@ def parse(text):
     article = ParsedArticle(title=title.strip(), standfirst=standfirst.strip(), kicker=kicker or "")
     article.byline = _split_byline(byline.split(" · ")[0])
 
+    seen = set()
     while cursor.peek() is not None and (match := METADATA_LINE.match(cursor.peek())):
         key, value = match["key"], match["value"].strip()
+        if key in seen:
+            # Which article a file updates must never hang on which of two lines wins.
+            raise MarkdownFormatError(cursor.number, f"a second '{key}:' line.")
+        seen.add(key)
         if key == "Canonical":
             article.canonical = value
             article.slug = _slug_from_url(value, cursor.number)
@@ -192,7 +199,7 @@ def _extract_callouts(lines, first_number):
             text.append(lines[index][1:].removeprefix(" "))
             index += 1
         label = (match["label"] or "").strip()
-        marker = base = slugify(label) or kind
+        marker = base = slugify(label)[: MARKER_LENGTH - 3].strip("-") or kind
         suffix = 2
         while marker in markers:
             marker, suffix = f"{base}-{suffix}", suffix + 1
@@ -338,7 +345,8 @@ def export(article):
     if article.kicker:
         parts.append(f"*{article.kicker}*")
     header = [f"By {names or f'The {settings.SITE_NAME} Desk'} · {settings.SITE_NAME}"]
-    header.append(f"Canonical: {article.get_canonical_url()}")
+    # Our own address, not a canonical override: the import reads the slug from this line.
+    header.append(f"Canonical: {article.get_site_url()}")
     if article.section:
         header.append(f"Section: {article.section.name}")
     if article.published_at:

@@ -69,6 +69,7 @@ def test_export_then_import_gives_the_same_article(source, tmp_path, settings):
         str(tmp_path / f"{article.slug}.md"),
         "--status",
         "published",
+        "--update",
         verbosity=0,
     )
     assert Article.objects.count() == 1
