@@ -9,6 +9,7 @@ from functools import wraps
 from io import BytesIO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
@@ -16,6 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from PIL import Image, UnidentifiedImageError
 
+from .gif_frames import count_gif_frames
+from .markdown_limits import RenderTooSlow, time_budget, validate_markdown_cost
 from .rendering import render_markdown
 
 # Decoded format -> the extension the stored file gets.
@@ -44,7 +47,18 @@ def markdown_preview(request):
     content = request.POST.get("content")
     if content is None:
         return JsonResponse({"error": "Send the Markdown as the 'content' field."}, status=400)
-    return HttpResponse(render_markdown(content))
+    try:
+        validate_markdown_cost(content)
+        with time_budget(settings.MARKDOWN_PREVIEW_SECONDS):
+            html = render_markdown(content)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=413)
+    except RenderTooSlow:
+        return JsonResponse(
+            {"error": "This text takes too long to preview. Simplify its formatting."},
+            status=422,
+        )
+    return HttpResponse(html)
 
 
 @require_POST
@@ -89,6 +103,12 @@ def decode_image(upload):
                         f"The image is {width}×{height} pixels; the limit is "
                         f"{settings.UPLOAD_MAX_PIXELS:,} pixels in all."
                     )
+                frames = _frames(image, upload)
+                if frames * width * height > settings.UPLOAD_MAX_FRAME_PIXELS:
+                    raise UploadRejected(
+                        f"The animation has {frames:,} frames of {width}×{height} pixels; the "
+                        f"limit is {settings.UPLOAD_MAX_FRAME_PIXELS:,} pixels in all frames."
+                    )
                 image.load()
                 return reencode(image), IMAGE_FORMATS[image.format]
     except UploadRejected:
@@ -108,6 +128,17 @@ def decode_image(upload):
         raise UploadRejected(
             "This file is not an image we can read: upload a JPEG, PNG, GIF or WebP image."
         ) from error
+
+
+def _frames(image, upload):
+    """How many frames an image has, without decoding them (Pillow decodes GIF frames to
+    count them, so those are counted from the file's blocks instead)."""
+    if image.format == "GIF":
+        upload.seek(0)
+        frames = count_gif_frames(upload.read())
+        upload.seek(0)
+        return frames
+    return getattr(image, "n_frames", 1)
 
 
 # Metadata Pillow would otherwise copy into the re-encoded file: comments can carry a

@@ -16,8 +16,18 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from .canonical import SiteImage, absolute_url, asset_url, default_social_image
+from .markdown_limits import validate_markdown_cost
 from .rendering import render_markdown, splice_callouts
-from .validators import validate_clean_text, validate_no_bidi_controls
+from .validators import (
+    validate_callout_label,
+    validate_canonical_url,
+    validate_clean_text,
+    validate_no_bidi_controls,
+    validate_one_line,
+)
+
+# Headlines, names, labels: one line of text that reads as it is written.
+ONE_LINE_TEXT = [validate_clean_text, validate_one_line, validate_no_bidi_controls]
 
 
 class Status(models.TextChoices):
@@ -49,9 +59,7 @@ def article_image_path(article, filename):
 
 
 class Section(models.Model):
-    name = models.CharField(
-        max_length=80, unique=True, validators=[validate_clean_text, validate_no_bidi_controls]
-    )
+    name = models.CharField(max_length=80, unique=True, validators=ONE_LINE_TEXT)
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     description = models.TextField(
         blank=True,
@@ -74,12 +82,12 @@ class Author(models.Model):
         PERSON = "person", "Person"
         DESK = "desk", "Desk (the newsroom as an organization)"
 
-    name = models.CharField(
-        max_length=120, validators=[validate_clean_text, validate_no_bidi_controls]
-    )
+    name = models.CharField(max_length=120, validators=ONE_LINE_TEXT)
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.PERSON)
-    job_title = models.CharField(max_length=120, blank=True, validators=[validate_clean_text])
+    job_title = models.CharField(
+        max_length=120, blank=True, validators=[validate_clean_text, validate_one_line]
+    )
     bio = models.TextField(
         blank=True,
         validators=[validate_clean_text],
@@ -158,9 +166,7 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    title = models.CharField(
-        max_length=200, validators=[validate_clean_text, validate_no_bidi_controls]
-    )
+    title = models.CharField(max_length=200, validators=ONE_LINE_TEXT)
     slug = models.SlugField(
         max_length=120,
         unique=True,
@@ -171,17 +177,17 @@ class Article(models.Model):
     )
     standfirst = models.CharField(
         max_length=300,
-        validators=[validate_clean_text, validate_no_bidi_controls],
+        validators=ONE_LINE_TEXT,
         help_text="One sentence under the headline. Also the description search engines show.",
     )
     kicker = models.CharField(
         max_length=200,
         blank=True,
-        validators=[validate_clean_text, validate_no_bidi_controls],
+        validators=ONE_LINE_TEXT,
         help_text="A short italic line under the standfirst that tells the reader why it matters.",
     )
     body = MarkdownxField(
-        validators=[validate_clean_text],
+        validators=[validate_clean_text, validate_markdown_cost],
         help_text="Markdown. Put a line [[callout:NAME]] where a callout named NAME belongs.",
     )
     body_html = models.TextField(editable=False, default="")
@@ -201,6 +207,7 @@ class Article(models.Model):
     canonical_url = models.URLField(
         "canonical URL override",
         blank=True,
+        validators=[validate_canonical_url],
         help_text="Only for a story first published elsewhere: the original's address.",
     )
     image = models.ImageField(
@@ -217,14 +224,14 @@ class Article(models.Model):
         "image description",
         max_length=250,
         blank=True,
-        validators=[validate_clean_text],
+        validators=[validate_clean_text, validate_one_line],
         help_text="What the image shows, for readers who cannot see it. Required with an image.",
     )
     seo_title = models.CharField(
         "search title",
         max_length=70,
         blank=True,
-        validators=[validate_clean_text, validate_no_bidi_controls],
+        validators=ONE_LINE_TEXT,
         help_text="Replaces the headline in search results and the browser tab. "
         "Search engines show about 60 characters.",
     )
@@ -232,7 +239,7 @@ class Article(models.Model):
         "search description",
         max_length=160,
         blank=True,
-        validators=[validate_clean_text, validate_no_bidi_controls],
+        validators=ONE_LINE_TEXT,
         help_text="Replaces the standfirst in search results. About 155 characters show.",
     )
 
@@ -392,10 +399,15 @@ class Callout(models.Model):
     label = models.CharField(
         max_length=80,
         blank=True,
-        validators=[validate_clean_text, validate_no_bidi_controls],
+        validators=[
+            validate_clean_text,
+            validate_one_line,
+            validate_no_bidi_controls,
+            validate_callout_label,
+        ],
         help_text='Bold lead-in, for example "The take:".',
     )
-    body = MarkdownxField(validators=[validate_clean_text])
+    body = MarkdownxField(validators=[validate_clean_text, validate_markdown_cost])
     marker = models.SlugField(
         max_length=40,
         help_text="Where it goes: a line [[callout:MARKER]] in the article body.",
@@ -411,11 +423,9 @@ class Callout(models.Model):
 
 class FAQEntry(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faq_entries")
-    question = models.CharField(
-        max_length=300, validators=[validate_clean_text, validate_no_bidi_controls]
-    )
+    question = models.CharField(max_length=300, validators=ONE_LINE_TEXT)
     answer = MarkdownxField(
-        validators=[validate_clean_text],
+        validators=[validate_clean_text, validate_markdown_cost],
         help_text="Markdown. Keep to paragraphs, lists, links and emphasis: "
         "search engines drop other markup from FAQ answers.",
     )

@@ -70,9 +70,15 @@ class _NewsroomExtension(Extension):
 _EXTENSIONS = ["extra", "sane_lists", _NewsroomExtension()]
 
 
+# Bidi embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069): refused in
+# one-line fields, removed here so body text cannot read differently from what it says.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def render_markdown(text):
     """Render Markdown to HTML and sanitize the result against our allowlist."""
-    html = markdown.markdown(text or "", extensions=_EXTENSIONS, output_format="html")
+    text = _BIDI_CONTROLS.sub("", text or "")
+    html = markdown.markdown(text, extensions=_EXTENSIONS, output_format="html")
     return _cleaner.clean(html)
 
 

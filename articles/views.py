@@ -17,6 +17,7 @@ from .article_pages import published_page, render_article_page
 from .caching import cache_public_page
 from .canonical import absolute_url
 from .models import Article, Author, Correction, Section, Status
+from .query_limits import QueryTooSlow, only_negated, statement_timeout
 from .sitemaps import SITEMAPS, NewsSitemap
 from .structured_data import home_graph, json_ld_script
 from .validators import UNSTORABLE
@@ -153,8 +154,18 @@ def search(request):
         )
         context["query"] = ""  # not echoed back: it may hold what a page cannot show
         return render(request, "articles/search.html", context, status=400)
+    if only_negated(query):
+        context["error"] = "Search for at least one word, not only words to leave out."
+        return render(request, "articles/search.html", context, status=400)
     if query:
-        context["page"] = paginate(request, Article.objects.published().for_listing().search(query))
+        try:
+            with statement_timeout():
+                page = paginate(request, Article.objects.published().for_listing().search(query))
+                page.object_list = list(page.object_list)
+        except QueryTooSlow:
+            context["error"] = "That search took too long. Try fewer or more specific words."
+            return render(request, "articles/search.html", context, status=503)
+        context["page"] = page
     return render(request, "articles/search.html", context)
 
 

@@ -154,6 +154,15 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The public page cache (articles/caching.py) and the Cache-Control it sends to shared caches.
+# Bounds on Markdown (body, callouts, FAQ answers, imports, the live preview); see
+# articles/markdown_limits.py for why each exists.
+MARKDOWN_MAX_CHARS = int(os.environ.get("MARKDOWN_MAX_CHARS", "100000"))
+MARKDOWN_MAX_NESTING = int(os.environ.get("MARKDOWN_MAX_NESTING", "16"))
+MARKDOWN_MAX_OPEN_BRACKETS = int(os.environ.get("MARKDOWN_MAX_OPEN_BRACKETS", "32"))
+MARKDOWN_PREVIEW_SECONDS = float(os.environ.get("MARKDOWN_PREVIEW_SECONDS", "2"))
+# PostgreSQL: public pages' queries are cancelled after this many milliseconds (0: no limit).
+PUBLIC_STATEMENT_TIMEOUT_MS = int(os.environ.get("PUBLIC_STATEMENT_TIMEOUT_MS", "3000"))
+
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_BROWSER_MAX_AGE", "60"))
 PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", "300"))
@@ -263,6 +272,8 @@ MEDIA_CSP = "default-src 'none'; img-src 'self'; sandbox"
 # Largest Markdown editor upload, in bytes, and in decoded pixels (a decompression-bomb guard).
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", 40_000_000))
+# Animated images: frames x width x height, checked before any frame is decoded.
+UPLOAD_MAX_FRAME_PIXELS = int(os.environ.get("UPLOAD_MAX_FRAME_PIXELS", 50_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # How long an editor's share link for an unpublished article keeps working, in seconds.

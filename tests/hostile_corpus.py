@@ -96,6 +96,35 @@ BIDI_TITLES = {
     "right_to_left_embedding": "Harbour \u202bnews\u202c today",
 }
 
+# Characters XML 1.0 cannot carry (feeds, sitemaps) and line breaks in one-line fields: refused.
+CONTROL_TEXTS = {
+    "vertical_tab_from_word": "Budget\x0bapproved",
+    "escape": "Council \x1b[31mvote",
+    "form_feed": "Harbour\x0cnews",
+    "backspace": "Tram\x08s return",
+    "non_character_fffe": "Budget \ufffe approved",
+    "non_character_ffff": "Budget \uffff approved",
+    "non_character_plane_one": "Budget \U0001fffe approved",
+}
+LINE_BREAKS = {
+    "newline": "A headline\nCanonical: https://example.org/news/other",
+    "carriage_return": "A headline\rsecond line",
+    "line_separator": "A headline\u2028second line",
+    "tab": "A\theadline",
+    "next_line_c1": "A headline\x85second line",
+}
+# Markdown that would cost seconds or a RecursionError to render: refused before rendering.
+PATHOLOGICAL_MARKDOWN = {
+    "ten_kb_of_brackets": "[" * 10_000,
+    "image_openers": "![" * 4_000,
+    "unclosed_link_targets": "[a](b " * 3_000,
+    "nested_brackets": "[" * 4_000 + "]" * 4_000,
+    "deep_list": "".join("  " * depth + "- item\n" for depth in range(600)),
+    "deep_inline_list": "- " * 600 + "x",
+    "deep_quote": "> " * 600 + "x",
+    "too_long": "word " * 30_000,
+}
+
 URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
     "srcset", "srcdoc", "codebase", "cite", "longdesc", "ping", "values", "to", "from",
