@@ -147,11 +147,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Admin login lockout: after AXES_FAILURE_LIMIT failures for one username from one address,
-# that pair is refused (HTTP 429) for AXES_COOLOFF_HOURS.
+# Admin login lockout: after AXES_FAILURE_LIMIT failures from one client address, whatever
+# usernames it tried (so spraying one password across users is limited too), that address is
+# refused (HTTP 429) for AXES_COOLOFF_HOURS. Nobody elsewhere can lock an editor out.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+# The proxies (Varnish, a TLS terminator) whose X-Forwarded-For names the client: addresses
+# or networks, comma-separated. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "articles.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 # The public page cache (articles/caching.py) and the Cache-Control it sends to shared caches.
 # Bounds on Markdown (body, callouts, FAQ answers, imports, the live preview); see
