@@ -19,7 +19,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
-from . import editorial, revisions, workflow
+from . import editorial, people, revisions, workflow  # noqa: F401 (people: the user admin)
 from .canonical import absolute_url
 from .editor import UploadRejected, decode_image
 from .models import (
@@ -343,7 +343,24 @@ class ArticleAdmin(VersionAdmin):
             self.admin_site.admin_view(self.share_link_view),
             name="articles_article_share_link",
         )
-        return [share, *super().get_urls()]
+        revoke = path(
+            "<path:object_id>/share-link/revoke/",
+            self.admin_site.admin_view(self.revoke_share_links_view),
+            name="articles_article_revoke_share_links",
+        )
+        return [revoke, share, *super().get_urls()]
+
+    def revoke_share_links_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        workflow.revoke_share_links(article)
+        messages.success(request, "Every share link given out for this article stops working.")
+        return redirect("admin:articles_article_change", article.pk)
 
     def share_link_view(self, request, object_id):
         if request.method != "POST":
@@ -499,3 +516,14 @@ class AuthorAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+    # An author has a public page and feed: adding or changing one is an editor's call, like
+    # publishing. Journalists pick from the existing authors.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and workflow.can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.can_publish(request.user)

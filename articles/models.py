@@ -248,6 +248,8 @@ class Article(models.Model):
     page_key = models.CharField(max_length=32, editable=False, blank=True, default="")
     page_revision = models.PositiveIntegerField(editable=False, default=0)
     page_modified = models.CharField(max_length=40, editable=False, blank=True, default="")
+    # Part of every share link (articles/workflow.py): a new key revokes the links given out.
+    share_key = models.CharField(max_length=32, editable=False, blank=True, default="")
 
     objects = ArticleQuerySet.as_manager()
 

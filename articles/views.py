@@ -71,13 +71,16 @@ def article_detail(request, slug):
 def shared_preview(request, token):
     """An unpublished article for an outside reviewer holding an editor's signed link."""
     try:
-        pk = workflow.article_pk_from_share_token(token)
+        pk, key = workflow.shared_article_pk(token)
     except signing.SignatureExpired:
         response = render(request, "articles/share_link_expired.html", status=410)
         return private_preview(response)
     except signing.BadSignature as error:
         raise Http404("This preview link is not valid.") from error
     article = get_object_or_404(Article.objects.for_page(), pk=pk)
+    if not workflow.share_link_works(article, key):
+        response = render(request, "articles/share_link_expired.html", status=410)
+        return private_preview(response)
     return private_preview(HttpResponse(render_article_page(article, preview=True)))
 
 
@@ -174,7 +177,8 @@ def robots_txt(request):
     return render(
         request,
         "robots.txt",
-        {"admin_path": settings.ADMIN_PATH},
+        # A custom admin address is kept out of sight: listing it here would publish it.
+        {"admin_path": settings.ADMIN_PATH if settings.ADMIN_PATH == "admin/" else ""},
         content_type="text/plain; charset=utf-8",
     )
 

@@ -1,6 +1,8 @@
 """The newsroom's publishing rules: who may publish, what counts as publishing, the audit log,
 and signed share links for outside reviewers."""
 
+import secrets
+
 import reversion
 from django.conf import settings
 from django.core import signing
@@ -129,10 +131,27 @@ def record(article, user, action):
 
 
 def share_token(article):
-    return signing.dumps({"article": article.pk}, salt=SHARE_LINK_SALT, compress=True)
+    """A signed link for outside reviewers; it carries the article's share key, so that
+    revoke_share_links ends every link given out so far."""
+    if not article.share_key:
+        article.share_key = secrets.token_hex(16)
+        type(article).objects.filter(pk=article.pk).update(share_key=article.share_key)
+    data = {"article": article.pk, "key": article.share_key}
+    return signing.dumps(data, salt=SHARE_LINK_SALT, compress=True)
 
 
-def article_pk_from_share_token(token):
-    """The article a share link points at; raises signing.SignatureExpired / BadSignature."""
+def revoke_share_links(article):
+    article.share_key = secrets.token_hex(16)
+    type(article).objects.filter(pk=article.pk).update(share_key=article.share_key)
+
+
+def shared_article_pk(token):
+    """The article a share link points at, with the key it was made with; raises
+    signing.SignatureExpired / BadSignature."""
     data = signing.loads(token, salt=SHARE_LINK_SALT, max_age=settings.SHARE_LINK_MAX_AGE)
-    return data["article"]
+    return data["article"], data.get("key", "")
+
+
+def share_link_works(article, key):
+    """A link works while its key is the article's and the article is not taken down."""
+    return bool(key) and key == article.share_key and article.status != Status.UNPUBLISHED

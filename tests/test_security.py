@@ -185,3 +185,11 @@ def test_session_cookie_is_httponly_samesite_and_expires(client, django_user_mod
     assert cookie["max-age"] == ""
     assert client.session.get_expiry_age() == 8 * 3600
     assert client.session.get_expire_at_browser_close() is True
+
+
+@pytest.mark.django_db
+def test_robots_txt_does_not_reveal_a_custom_admin_path(client, settings):
+    settings.ADMIN_PATH = "desk-7f3a9/"
+    body = client.get("/robots.txt").content.decode()
+    assert "desk-7f3a9" not in body
+    assert "Disallow: /preview/" in body

@@ -322,3 +322,28 @@ def test_journalist_cannot_create_share_links(journalist_client):
     assert page.select_one(".share-link-button") is None
     url = reverse("admin:articles_article_share_link", args=[article.pk])
     assert journalist_client.post(url).status_code == 403
+
+
+def test_revoked_share_links_stop_working(editor_client, settings):
+    article = ArticleFactory(draft=True)
+    link = share_link(editor_client, article).removeprefix(settings.SITE_URL)
+    assert Client().get(link).status_code == 200
+    revoke = reverse("admin:articles_article_revoke_share_links", args=[article.pk])
+    assert editor_client.post(revoke).status_code == 302
+    assert Client().get(link).status_code == 410
+    fresh = share_link(editor_client, article).removeprefix(settings.SITE_URL)
+    assert Client().get(fresh).status_code == 200
+
+
+def test_a_share_link_stops_working_when_the_article_is_unpublished(editor_client, settings):
+    article = ArticleFactory()
+    link = share_link(editor_client, article).removeprefix(settings.SITE_URL)
+    assert Client().get(link).status_code == 200
+    editor_client.post(LIST_URL, {"action": "unpublish", "_selected_action": [article.pk]})
+    assert Client().get(link).status_code == 410
+
+
+def test_journalist_cannot_revoke_share_links(journalist_client):
+    article = ArticleFactory(draft=True)
+    revoke = reverse("admin:articles_article_revoke_share_links", args=[article.pk])
+    assert journalist_client.post(revoke).status_code == 403
