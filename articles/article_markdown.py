@@ -289,7 +289,6 @@ def save_parsed(parsed, status=Status.DRAFT):
             correction = Correction(article=article, corrected_at=corrected_at, text=text)
             correction.full_clean(exclude=["article"])
             correction.save()
-    article.refresh_body_html()
     return article
 
 
