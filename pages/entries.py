@@ -53,7 +53,9 @@ def build(response, tags, versions, valid_until, fallback_modified):
     vary = tuple(
         name.strip() for name in response.get("Vary", "").split(",") if name.strip()
     )  # the view's own Vary (Accept, for a negotiated Markdown variant)
-    headers = {name: value for name, value in response.items() if name.lower() not in REBUILT_HEADERS}
+    headers = {
+        name: value for name, value in response.items() if name.lower() not in REBUILT_HEADERS
+    }
     tags = tuple(sorted(tags))
     return CachedPage(
         status=response.status_code,
@@ -82,14 +84,17 @@ def accepted_encoding(request, bodies):
 
 
 def shared_cache_control(now, valid_until):
-    """Cache-Control for browsers, CDNs and proxies; shorter when a scheduled story is due."""
+    """Cache-Control for browsers, CDNs and proxies; shorter when a scheduled story is due, and
+    then with no stale-while-revalidate: a stale copy served past go-live would hide the story."""
     shared = settings.PAGE_SHARED_MAX_AGE
+    revalidate = settings.PAGE_STALE_WHILE_REVALIDATE
     if valid_until is not None:
-        shared = max(0, min(shared, int((valid_until - now).total_seconds())))
+        until = max(0, int((valid_until - now).total_seconds()))
+        if until < shared + revalidate:
+            shared, revalidate = min(shared, until), 0
     return (
         f"public, max-age={min(settings.PAGE_BROWSER_MAX_AGE, shared)}, s-maxage={shared}, "
-        f"stale-while-revalidate={settings.PAGE_STALE_WHILE_REVALIDATE}, "
-        f"stale-if-error={settings.PAGE_STALE_IF_ERROR}"
+        f"stale-while-revalidate={revalidate}, stale-if-error={settings.PAGE_STALE_IF_ERROR}"
     )
 
 

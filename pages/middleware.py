@@ -40,7 +40,7 @@ class PageCacheMiddleware:
             return None
         try:
             key = page_key(request, spec)
-        except Exception:  # noqa: BLE001 - a bad ?page= is the view's 404 to give
+        except Exception:
             return None
         now = timezone.now()
         page = fresh_page(key, now)
@@ -53,7 +53,7 @@ class ExplicitCacheControlMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code >= 300 and response.status_code != 304:
-            if not response.has_header("Cache-Control"):
-                response["Cache-Control"] = "no-store"
+        answered = response.status_code >= 300 and response.status_code != 304
+        if answered and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
         return response

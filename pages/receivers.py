@@ -51,10 +51,8 @@ def byline_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith(("pre_", "post_")):
         return
     article_pks = set(pk_set or ()) if reverse else {instance.pk}
-    if reverse:
-        touched = {tags.author(instance.pk)}
-    else:
-        touched = {tags.author(pk) for pk in pk_set or ()}
+    authors = [instance.pk] if reverse else pk_set or ()
+    touched = {tags.author(pk) for pk in authors}
     if action == "pre_clear" and reverse:
         article_pks = set(instance.articles.values_list("pk", flat=True))
     changed(touched | tags.of_articles(article_pks))

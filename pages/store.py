@@ -19,7 +19,7 @@ def page_cache():
 def get(key):
     try:
         return page_cache().get(key)
-    except Exception as error:  # noqa: BLE001 - any cache failure is a miss
+    except Exception as error:
         logger.warning("Page cache read failed; serving uncached: %r", error)
         return None
 
@@ -27,5 +27,5 @@ def get(key):
 def put(key, entry, timeout):
     try:
         page_cache().set(key, entry, timeout)
-    except Exception as error:  # noqa: BLE001 - any cache failure leaves the page unstored
+    except Exception as error:
         logger.warning("Page cache write failed; page not stored: %r", error)

@@ -5,30 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0009_article_page_modified'),
+        ("articles", "0009_article_page_modified"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StoredPage',
+            name="StoredPage",
             fields=[
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='stored_page', serialize=False, to='articles.article')),
-                ('html', models.TextField()),
-                ('release', models.CharField(max_length=64)),
-                ('versions', models.JSONField(default=dict)),
-                ('valid_until', models.DateTimeField(blank=True, null=True)),
-                ('last_modified', models.CharField(blank=True, max_length=40)),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="stored_page",
+                        serialize=False,
+                        to="articles.article",
+                    ),
+                ),
+                ("html", models.TextField()),
+                ("release", models.CharField(max_length=64)),
+                ("versions", models.JSONField(default=dict)),
+                ("valid_until", models.DateTimeField(blank=True, null=True)),
+                ("last_modified", models.CharField(blank=True, max_length=40)),
             ],
         ),
         migrations.CreateModel(
-            name='TagVersion',
+            name="TagVersion",
             fields=[
-                ('tag', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('version', models.BigIntegerField()),
+                ("tag", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("version", models.BigIntegerField()),
             ],
         ),
     ]
