@@ -395,7 +395,6 @@ class Article(models.Model):
         return splice_callouts(render_markdown(self.body), rendered)
 
 
-
 class SlugHistory(models.Model):
     """An address an article had before its slug changed; it answers with a 301."""
 

@@ -1,5 +1,6 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
+
 from pages.decorators import cache_public_page
 
 from . import feeds, views

@@ -12,10 +12,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import http_date
 
-from . import workflow
-from .article_markdown import export
 from pages.decorators import cache_public_page
 
+from . import workflow
+from .article_markdown import export
 from .article_pages import render_article_page
 from .canonical import absolute_url
 from .models import Article, Author, Correction, Section, Status
