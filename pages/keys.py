@@ -26,7 +26,7 @@ class PageSpec:
 def _page_number(value):
     if not value.isascii() or not value.isdigit() or int(value) < 1:
         raise Http404("No such page.")
-    return str(int(value))
+    return None if int(value) == 1 else str(int(value))  # page 1 is the page without ?page=
 
 
 NORMALISERS = {
@@ -46,5 +46,7 @@ def page_key(request, spec):
     for name in spec.params:
         value = request.GET.get(name)
         if value is not None:
-            parts.append(f"{name}={NORMALISERS.get(name, str)(value)}")
+            value = NORMALISERS.get(name, str)(value)
+        if value is not None:
+            parts.append(f"{name}={value}")
     return "page:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
