@@ -89,8 +89,8 @@ def cache_public_page(view=None, *, params=(), stored=False):
         timeout = _timeout(now, valid_until)
         if timeout > 0:
             store.put(key, page, timeout)
-            if spec.stored and found is not None:
-                stored_pages.save(found[0], page)
+        if spec.stored and found is not None and (valid_until is None or valid_until > now):
+            stored_pages.save(found[0], page)  # checked like a cache entry, whatever its lifetime
         return entries.respond(request, page, now)
 
     wrapper.page_spec = spec
