@@ -14,6 +14,11 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No header, even from a trusted proxy, may set SCRIPT_NAME or PATH_INFO: one request could
+# otherwise store one page under another's address. The prefix is settings.FORCE_SCRIPT_NAME.
+forwarder_headers = ""
+# Headers with underscores are dropped, never mapped onto their dashed twins.
+header_map = "drop"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -259,7 +259,6 @@ class ArticleAdmin(VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.refresh_body_html()
         for warning in editorial.warnings(form.instance):
             messages.warning(request, warning)
 

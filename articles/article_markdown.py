@@ -308,7 +308,6 @@ def save_parsed(parsed, status=None, *, user=None, trusted=False, via="import"):
             correction = Correction(article=article, corrected_at=corrected_at, text=text)
             correction.full_clean(exclude=["article"])
             correction.save()
-    article.refresh_body_html()
     workflow.change_status(
         article,
         user=user,

@@ -18,6 +18,7 @@ from markdownx.models import MarkdownxField
 from .canonical import SiteImage, absolute_url, asset_url, default_social_image
 from .markdown_limits import validate_markdown_cost
 from .rendering import render_markdown, splice_callouts
+from .signals import rows_changed
 from .validators import (
     validate_callout_label,
     validate_canonical_url,
@@ -58,7 +59,42 @@ def article_image_path(article, filename):
     return f"articles/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
-class Section(models.Model):
+class AnnouncedQuerySet(models.QuerySet):
+    """Bulk writes skip the model signals: announce the rows they change (articles.signals)."""
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            rows_changed.send(sender=self.model, pks=pks)
+            count = super().update(**kwargs)
+            rows_changed.send(sender=self.model, pks=pks)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            pks = [obj.pk for obj in created if obj.pk is not None]
+            rows_changed.send(sender=self.model, pks=pks)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        pks = [obj.pk for obj in objs]
+        with transaction.atomic(using=self.db):
+            rows_changed.send(sender=self.model, pks=pks)
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            rows_changed.send(sender=self.model, pks=pks)
+        return count
+
+
+class AtomicSave:
+    """A row and what its post_save receivers write commit together, even in autocommit mode."""
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+
+
+class Section(AtomicSave, models.Model):
     name = models.CharField(max_length=80, unique=True, validators=ONE_LINE_TEXT)
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     description = models.TextField(
@@ -66,6 +102,8 @@ class Section(models.Model):
         validators=[validate_clean_text],
         help_text="One or two sentences shown at the top of the section page.",
     )
+
+    objects = AnnouncedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -77,7 +115,7 @@ class Section(models.Model):
         return reverse("articles:section", args=[self.slug])
 
 
-class Author(models.Model):
+class Author(AtomicSave, models.Model):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         DESK = "desk", "Desk (the newsroom as an organization)"
@@ -93,6 +131,8 @@ class Author(models.Model):
         validators=[validate_clean_text],
         help_text="Plain text shown on the author's page.",
     )
+
+    objects = AnnouncedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -111,7 +151,7 @@ UPDATE_GRACE = timedelta(minutes=10)
 
 
 def minutes_to_read(html):
-    """Whole minutes to read rendered HTML, at least one; computed once, when the article saves."""
+    """Whole minutes to read rendered HTML, at least one; worked out when the page renders."""
     words = len(strip_tags(html).split())
     return max(1, round(words / WORDS_PER_MINUTE))
 
@@ -129,7 +169,7 @@ def search_document():
     )
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(AnnouncedQuerySet):
     def published(self, now=None):
         return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
 
@@ -143,7 +183,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         return self.select_related("section").prefetch_related(
-            "authors", "faq_entries", "corrections"
+            "authors", "faq_entries", "corrections", "callouts"
         )
 
     def search(self, text):
@@ -190,8 +230,6 @@ class Article(models.Model):
         validators=[validate_clean_text, validate_markdown_cost],
         help_text="Markdown. Put a line [[callout:NAME]] where a callout named NAME belongs.",
     )
-    body_html = models.TextField(editable=False, default="")
-    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="articles", null=True, blank=True
     )
@@ -243,11 +281,6 @@ class Article(models.Model):
         help_text="Replaces the standfirst in search results. About 155 characters show.",
     )
 
-    # The rendered public page and the render version it was made for (articles/article_pages.py).
-    page_html = models.TextField(editable=False, default="")
-    page_key = models.CharField(max_length=32, editable=False, blank=True, default="")
-    page_revision = models.PositiveIntegerField(editable=False, default=0)
-    page_modified = models.CharField(max_length=40, editable=False, blank=True, default="")
     # Part of every share link (articles/workflow.py): a new key revokes the links given out.
     share_key = models.CharField(max_length=32, editable=False, blank=True, default="")
 
@@ -266,8 +299,6 @@ class Article(models.Model):
             self.slug = unique_slug(Article, self.title, self.pk, fallback="article")
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.body_html = self.compose_body_html()
-        self.reading_minutes = minutes_to_read(self.body_html)
         # Recorded here, not in one form, so that every way of renaming an article
         # (admin, import, shell, restoring a revision) keeps its old address alive.
         old_slug = getattr(self, "_stored_slug", None)
@@ -354,8 +385,15 @@ class Article(models.Model):
             .only("title", "slug", "standfirst", "published_at")[:limit]
         )
 
-    def compose_body_html(self):
-        """The body rendered once, with each callout spliced in at its marker line."""
+    @property
+    def reading_minutes(self):
+        return minutes_to_read(self.body_html)
+
+    @property
+    def body_html(self):
+        """The body with each callout spliced in at its marker line, composed from the rows
+        whenever it is shown (prefetch `callouts`), so no way of saving a callout leaves it stale.
+        """
         rendered = {}
         callouts = self.callouts.all() if self.pk else []
         for index, callout in enumerate(callouts, start=1):
@@ -365,14 +403,6 @@ class Article(models.Model):
             )
             rendered.setdefault(callout.marker, []).append(html)
         return splice_callouts(render_markdown(self.body), rendered)
-
-    def refresh_body_html(self):
-        """Re-render after callouts change; saving callouts alone does not touch the article."""
-        self.body_html = self.compose_body_html()
-        self.reading_minutes = minutes_to_read(self.body_html)
-        Article.objects.filter(pk=self.pk).update(
-            body_html=self.body_html, reading_minutes=self.reading_minutes
-        )
 
 
 class SlugHistory(models.Model):
@@ -389,7 +419,7 @@ class SlugHistory(models.Model):
         return f"{self.slug} → {self.article.slug}"
 
 
-class Callout(models.Model):
+class Callout(AtomicSave, models.Model):
     class Kind(models.TextChoices):
         KEY = "key", "Key"
         NOTE = "note", "Note"
@@ -416,6 +446,8 @@ class Callout(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = AnnouncedQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "pk"]
 
@@ -423,7 +455,7 @@ class Callout(models.Model):
         return f"{self.get_kind_display()}: {self.label or self.marker}"
 
 
-class FAQEntry(models.Model):
+class FAQEntry(AtomicSave, models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faq_entries")
     question = models.CharField(max_length=300, validators=ONE_LINE_TEXT)
     answer = MarkdownxField(
@@ -433,6 +465,8 @@ class FAQEntry(models.Model):
     )
     answer_html = models.TextField(editable=False, default="")
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = AnnouncedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -447,13 +481,13 @@ class FAQEntry(models.Model):
         super().save(*args, **kwargs)
 
 
-class CorrectionQuerySet(models.QuerySet):
+class CorrectionQuerySet(AnnouncedQuerySet):
     def public(self):
         """Corrections readers can see: those on published articles."""
         return self.filter(article__in=Article.objects.published())
 
 
-class Correction(models.Model):
+class Correction(AtomicSave, models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     text = models.TextField(
         validators=[validate_clean_text],

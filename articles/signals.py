@@ -1,55 +1,12 @@
-"""Anything a reader can see changed: start a new page-cache generation and purge shared caches."""
+"""What the newsroom's models announce beyond Django's own model signals.
 
-from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from django.dispatch import receiver
+Bulk writes (`QuerySet.update`, `bulk_create`, `bulk_update`) send no `post_save`; the models'
+querysets send `rows_changed` instead, inside the write's transaction, so whatever depends on
+the rows (the page-delivery app, for one) hears of every change, however it was made.
+"""
 
-from . import caching, purging
-from .article_pages import mark_stale
-from .models import Article, Author, Callout, Correction, FAQEntry, Section
+from django.dispatch import Signal
 
-WATCHED = (Article, Callout, FAQEntry, Correction, Author, Section)
-
-
-def _stale_pages(instance):
-    """The articles whose stored page shows this instance."""
-    if isinstance(instance, Article):
-        # Its section's pages list it among their related stories.
-        return Article.objects.filter(Q(pk=instance.pk) | Q(section_id=instance.section_id))
-    if isinstance(instance, (Callout, FAQEntry, Correction)):
-        return Article.objects.filter(pk=instance.article_id)
-    if isinstance(instance, Author):
-        return Article.objects.filter(authors=instance)
-    return Article.objects.filter(section=instance)
-
-
-def _articles_of(instance):
-    if isinstance(instance, Article):
-        return [instance]
-    if isinstance(instance, (Callout, FAQEntry, Correction)):
-        return [instance.article]
-    return None  # a section or author: every page may show it
-
-
-@receiver(pre_save, sender=Article)
-def remember_old_slug(sender, instance, **kwargs):
-    """A renamed article's old address must be purged too (the model tracks its loaded slug)."""
-    old = getattr(instance, "_stored_slug", None)
-    instance.slug_before_save = old if old != instance.slug else None
-
-
-@receiver(post_save)
-@receiver(post_delete)
-def content_changed(sender, instance, **kwargs):
-    if sender in WATCHED and not kwargs.get("raw"):
-        mark_stale(_stale_pages(instance))
-        caching.pages_changed()
-        purging.purge_after_commit(_articles_of(instance))
-
-
-@receiver(m2m_changed, sender=Article.authors.through)
-def byline_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_"):
-        mark_stale(_stale_pages(instance))
-        caching.pages_changed()
-        purging.purge_after_commit([instance] if isinstance(instance, Article) else None)
+# sender: the model; pks: the primary keys of the rows written. Sent before and after an update,
+# so that a row moved to another section is known by both its old and its new values.
+rows_changed = Signal()

@@ -1,8 +1,9 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
+from pages.decorators import cache_public_page
+
 from . import feeds, views
-from .caching import cache_public_page
 from .sitemaps import SITEMAPS
 
 
@@ -47,7 +48,7 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",
-        cache_public_page(sitemap_views.sitemap),
+        cache_public_page(sitemap_views.sitemap, params=["p"]),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

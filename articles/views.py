@@ -10,11 +10,13 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import http_date
+
+from pages.decorators import cache_public_page
 
 from . import workflow
 from .article_markdown import export
-from .article_pages import published_page, render_article_page
-from .caching import cache_public_page
+from .article_pages import render_article_page
 from .canonical import absolute_url
 from .models import Article, Author, Correction, Section, Status
 from .query_limits import QueryTooSlow, only_negated, statement_timeout
@@ -36,7 +38,7 @@ def paginate(request, queryset):
         raise Http404(f"No such page: {error}") from None
 
 
-@cache_public_page
+@cache_public_page(params=["page"])
 def home(request):
     page = paginate(request, Article.objects.published().for_listing())
     stories = list(page)
@@ -53,19 +55,18 @@ def home(request):
     )
 
 
-@cache_public_page
+@cache_public_page(stored=True)
 def article_detail(request, slug):
-    page = published_page(slug)
-    if page is None and request.user.has_perm("articles.change_article"):
+    article = Article.objects.for_page().published().filter(slug=slug).first()
+    if article is not None:
+        response = HttpResponse(render_article_page(article))
+        response["Last-Modified"] = http_date(article.updated_at.timestamp())
+        return response
+    if request.user.has_perm("articles.change_article"):
         article = Article.objects.for_page().filter(slug=slug).first()
         if article is not None:
             return private_preview(HttpResponse(render_article_page(article, preview=True)))
-    if page is None:
-        return moved_or_gone(request, slug, "articles:detail")
-    last_modified, html = page
-    response = HttpResponse(html)
-    response["Last-Modified"] = last_modified
-    return response
+    return moved_or_gone(request, slug, "articles:detail")
 
 
 def shared_preview(request, token):
@@ -92,7 +93,7 @@ def private_preview(response):
     return response
 
 
-@cache_public_page
+@cache_public_page(params=["page"])
 def corrections(request):
     entries = Correction.objects.public().select_related("article").order_by("-corrected_at")
     return render(request, "articles/corrections.html", {"page": paginate(request, entries)})
@@ -104,7 +105,7 @@ def article_without_slash(request, slug):
 
 @cache_public_page
 def article_markdown(request, slug):
-    articles = Article.objects.for_page().prefetch_related("callouts")
+    articles = Article.objects.for_page()
     article = articles.published().filter(slug=slug).first()
     if article is None:
         return moved_or_gone(request, slug, "articles:markdown")
@@ -132,21 +133,21 @@ def moved_or_gone(request, slug, url_name):
     return HttpResponsePermanentRedirect(absolute_url(reverse(url_name, args=[article.slug])))
 
 
-@cache_public_page
+@cache_public_page(params=["page"])
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, Article.objects.published().for_listing().filter(section=section))
     return render(request, "articles/section_list.html", {"section": section, "page": page})
 
 
-@cache_public_page
+@cache_public_page(params=["page"])
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, Article.objects.published().for_listing().filter(authors=author))
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
-@cache_public_page
+@cache_public_page(params=["q", "page"])
 def search(request):
     query = " ".join(request.GET.get("q", "").split())
     context = {"query": query, "max_length": SEARCH_MAX_LENGTH}
@@ -208,7 +209,7 @@ def markdown_link_text(value):
     return re.sub(r"([\\\[\]])", r"\\\1", " ".join(value.split()))
 
 
-@cache_public_page
+@cache_public_page(params=["p"])
 def sitemap_index(request):
     """Django's index view names sitemaps by the request's host; ours are on SITE_URL.
     Each sitemap is split into pages of Sitemap.limit URLs (50,000, the protocol's limit)."""
@@ -229,7 +230,7 @@ def sitemap_index(request):
     return response
 
 
-@cache_public_page
+@cache_public_page(params=["p"])
 def news_sitemap(request):
     response = sitemap_views.sitemap(
         request, {"news": NewsSitemap}, section="news", template_name="sitemaps/news.xml"

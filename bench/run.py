@@ -20,6 +20,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from bench.newsroom import CONNECTIONS as CONNECTIONS_BUSY  # noqa: E402
+from bench.newsroom import busy_newsroom  # noqa: E402
+from tests.delivery.test_consistency import Editor  # noqa: E402
 from tests.servers import (  # noqa: E402 - the project root goes on the path first
     app_environment,
     free_port,
@@ -35,7 +38,8 @@ ARTICLES = int(os.environ.get("BENCH_ARTICLES", "3000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-WORKERS = os.environ.get("BENCH_WORKERS", "2")
+# `make run`'s own default (gunicorn.conf.py): two per core plus one.
+WORKERS = os.environ.get("BENCH_WORKERS", str(os.cpu_count() * 2 + 1))
 DEMO = PROJECT / "articles" / "demo_content" / "02-open-source-runs-on-goodwill.md"
 SLUG = "open-source-runs-on-goodwill"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -186,6 +190,26 @@ def main():
                     result["cpu_ms"] = 1000 * used / max(result["requests"], 1)
                 results[name].append(result)
         report(results)
+
+        print("Busy newsroom ...", flush=True)
+        editor = Editor(env)
+        try:
+            editor.run("from articles.models import Article")
+            slugs = [SLUG, *(f"{SLUG}-{n}" for n in range(1, 8))]
+            report_newsroom(busy_newsroom(cached, slugs, editor.run, SECONDS * 2))
+        finally:
+            editor.close()
+
+
+def report_newsroom(figures):
+    print(
+        f"\nBusy newsroom ({CONNECTIONS_BUSY} connections, an edit every 2 s): "
+        f"articles {figures['articles']:.2f} × the quiet throughput "
+        f"({figures['articles_rps'][0]:,.0f} -> {figures['articles_rps'][1]:,.0f} req/s), "
+        f"home and feed {figures['home']:.2f} × "
+        f"({figures['home_rps'][0]:,.0f} -> {figures['home_rps'][1]:,.0f} req/s); "
+        f"{figures['edits']} edits, {figures['stale']} stale of {figures['checked']} checked."
+    )
 
 
 def report(results):

@@ -33,7 +33,6 @@ def seed(count=ARTICLES):
             standfirst=template.standfirst,
             kicker=template.kicker,
             body=template.body,
-            body_html=template.body_html,
             section=random.choice(sections),
             status=Status.PUBLISHED,
             published_at=now - timedelta(minutes=n * 7),

@@ -1,19 +1,20 @@
-"""A Redis cache that degrades to a miss when Redis is unreachable.
+"""A Redis cache that degrades to a miss when Redis is unreachable or refuses a command.
 
-Django's RedisCache raises on connection errors, which would turn a Redis outage into a site
-outage. Here every read misses and every write is dropped (with a log line), so pages are
-served uncached until Redis is back.
+Django's RedisCache raises on connection errors and on error replies (a Redis at maxmemory with
+the noeviction policy answers every write with an OOM error), which would turn a Redis problem
+into a site outage. Here every read misses and every write is dropped (with a log line), so pages
+are served uncached until Redis is back; the readiness probe, which must see the problem, asks
+`probe()`.
 """
 
 import logging
 
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+REDIS_DOWN = (RedisError,)
 
 
 def _log(operation, error):
@@ -96,6 +97,7 @@ class ResilientRedisCache(RedisCache):
             _log("clear", error)
             return False
 
-    def ping(self):
-        """True when Redis answers; used by the readiness check."""
-        return bool(self._cache.get_client(write=False).ping())
+    def probe(self, key, value):
+        """Store and read back a value, raising what Redis answers: the readiness check."""
+        super().set(key, value, 10)
+        return super().get(key) == value

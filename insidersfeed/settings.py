@@ -70,9 +70,12 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "articles",
+    "pages",
 ]
 
 MIDDLEWARE = [
+    # Outermost: redirects and errors (the HTTPS redirect too) say how long they may be kept.
+    "pages.middleware.ExplicitCacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -80,7 +83,7 @@ MIDDLEWARE = [
     "insidersfeed.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages for readers without a session leave here, with every header above.
-    "articles.caching.PageCacheMiddleware",
+    "pages.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,6 +94,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "insidersfeed.urls"
+# The site lives at the root unless this says otherwise; no request header can move it.
+FORCE_SCRIPT_NAME = os.environ.get("FORCE_SCRIPT_NAME", "")
 WSGI_APPLICATION = "insidersfeed.wsgi.application"
 
 TEMPLATES = [
@@ -158,7 +163,6 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 AXES_CLIENT_IP_CALLABLE = "articles.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
-# The public page cache (articles/caching.py) and the Cache-Control it sends to shared caches.
 # Bounds on Markdown (body, callouts, FAQ answers, imports, the live preview); see
 # articles/markdown_limits.py for why each exists.
 MARKDOWN_MAX_CHARS = int(os.environ.get("MARKDOWN_MAX_CHARS", "100000"))
@@ -168,18 +172,21 @@ MARKDOWN_PREVIEW_SECONDS = float(os.environ.get("MARKDOWN_PREVIEW_SECONDS", "2")
 # PostgreSQL: public pages' queries are cancelled after this many milliseconds (0: no limit).
 PUBLIC_STATEMENT_TIMEOUT_MS = int(os.environ.get("PUBLIC_STATEMENT_TIMEOUT_MS", "3000"))
 
+# Page delivery (pages/): the page cache and the Cache-Control it sends to shared caches.
+PAGE_CACHE_ALIAS = os.environ.get("PAGE_CACHE_ALIAS", "default")
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_BROWSER_MAX_AGE = int(os.environ.get("PAGE_BROWSER_MAX_AGE", "60"))
 PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", "300"))
 PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", "60"))
 PAGE_STALE_IF_ERROR = int(os.environ.get("PAGE_STALE_IF_ERROR", "86400"))
-# How many recently served pages each process keeps in its own memory (checked against the
-# shared generation on every hit, so never stale).
-PAGE_LOCAL_ENTRIES = int(os.environ.get("PAGE_LOCAL_ENTRIES", "256"))
+# Pages are compressed once, when stored; 0-11, higher is smaller and slower to store.
+PAGE_BROTLI_QUALITY = int(os.environ.get("PAGE_BROTLI_QUALITY", "8"))
+# Names the deploy; unset, a hash of the source and the page settings stands in (pages/release.py).
+RELEASE_ID = os.environ.get("RELEASE_ID", "")
 # Set only by `make bench`: serves the benchmark's floor view (bench/floor.py) at /__floor__/.
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
-# Shared HTTP caches to purge on every change: e.g. articles.purging.VarnishPurger and the
-# Varnish addresses (comma-separated) it sends BAN requests to.
+# Shared HTTP caches to purge by tag on every change: e.g. pages.purging.VarnishPurger and the
+# Varnish addresses (comma-separated) it sends PURGE requests to.
 CACHE_PURGER = os.environ.get("CACHE_PURGER", "")
 CACHE_PURGE_URLS = env_list("CACHE_PURGE_URLS")
 

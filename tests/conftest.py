@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from articles import caching
+from pages.release import release_id
 
 
 @pytest.fixture(autouse=True)
@@ -14,15 +14,9 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
-def _changes_reach_the_page_cache_at_once(monkeypatch):
-    """Tests run inside a transaction that never commits; start the new page-cache generation
-    straight away instead of at commit, as a real commit would."""
-    monkeypatch.setattr(caching, "pages_changed", caching.new_generation)
-
-
-@pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+    release_id.cache_clear()
     yield
     cache.clear()
 

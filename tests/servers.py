@@ -94,11 +94,21 @@ def manage(env, *args):
     )
 
 
+class _AnyAnswer(urllib.request.HTTPRedirectHandler):
+    """A redirect (to HTTPS, say) is an answer: the server is up."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_WAITER = urllib.request.build_opener(_AnyAnswer)
+
+
 def wait_for(url, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with _WAITER.open(url, timeout=2):
                 return
         except urllib.error.HTTPError:
             return

@@ -48,7 +48,6 @@ def test_site_feeds_carry_full_sanitized_content_and_canonical_links(
         body="Opening.\n\n[[callout:take]]\n\n<script>alert(1)</script>Closing.",
     )
     CalloutFactory(article=article, marker="take", label="The take:", body="Callout text.")
-    article.refresh_body_html()
 
     response, feed = parse(client, reverse(name))
     assert response["Content-Type"] == content_type
@@ -101,10 +100,12 @@ def test_section_and_author_feeds_hold_their_own_articles(client):
 @pytest.mark.parametrize(
     ("name", "args", "queries"),
     [
-        ("articles:feed", [], 2),
-        ("articles:feed-atom", [], 2),
-        ("articles:section-feed", ["city"], 3),
-        ("articles:author-feed-atom", ["maya"], 3),
+        # Page delivery's reads (next scheduled time, the page's tag, its version), then the
+        # section or author, the articles, their bylines and their callouts.
+        ("articles:feed", [], 5),
+        ("articles:feed-atom", [], 5),
+        ("articles:section-feed", ["city"], 7),
+        ("articles:author-feed-atom", ["maya"], 7),
     ],
 )
 def test_feeds_cost_a_fixed_number_of_queries(

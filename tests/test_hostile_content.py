@@ -31,7 +31,6 @@ def hostile_article(payload):
     )
     CalloutFactory(article=article, marker="hostile", label=payload[:80], body=payload)
     FAQEntryFactory(article=article, question=payload[:300], answer=payload)
-    article.refresh_body_html()
     return article
 
 

@@ -19,7 +19,6 @@ def test_reader_pages_have_no_html_errors(client, tmp_path, media_root):
     )
     CalloutFactory(article=article, marker="take")
     FAQEntryFactory.create_batch(2, article=article)
-    article.refresh_body_html()
     ArticleFactory.create_batch(3, section=article.section)
 
     urls = {

@@ -26,7 +26,6 @@ def live(settings):
     article = ArticleFactory(title="The live title", body="Intro.\n\n[[callout:take]]")
     CalloutFactory(article=article, marker="take", label="Take:", body="The take.")
     FAQEntryFactory(article=article, question="Why?", answer="Because.")
-    article.refresh_body_html()
     return article
 
 

@@ -74,7 +74,6 @@ def test_text_that_cannot_be_stored_is_a_validation_error(bad):
 def test_body_html_has_callouts_where_the_markers_are():
     article = ArticleFactory(body="Intro.\n\n[[callout:take]]\n\nOutro.")
     CalloutFactory(article=article, marker="take", body="Inside the callout.")
-    article.refresh_body_html()
     article.refresh_from_db()
     assert article.body_html.index("Intro.") < article.body_html.index("Inside the callout.")
     assert article.body_html.index("Inside the callout.") < article.body_html.index("Outro.")

@@ -127,7 +127,7 @@ def test_resilient_cache_misses_instead_of_raising_when_redis_dies(redis, caplog
     )
     cache.set("story", "cached", 60)
     assert cache.get("story") == "cached"
-    assert cache.ping() is True
+    assert cache.probe("probe", "1") is True
 
     redis.kill()
     assert cache.get("story", "missed") == "missed"

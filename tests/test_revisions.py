@@ -27,7 +27,6 @@ def article():
     article = ArticleFactory(title="First title", body="Intro.\n\n[[callout:take]]")
     CalloutFactory(article=article, marker="take", body="First callout.")
     FAQEntryFactory(article=article, question="First question?", answer="First answer.")
-    article.refresh_body_html()
     return article
 
 

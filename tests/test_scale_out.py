@@ -132,7 +132,7 @@ def test_varnish_caches_public_pages_and_a_correction_is_visible_through_it_at_o
     with varnish(app_port) as cache:
         env = {
             **env,
-            "CACHE_PURGER": "articles.purging.VarnishPurger",
+            "CACHE_PURGER": "pages.purging.VarnishPurger",
             "CACHE_PURGE_URLS": cache + "/",
         }
         with gunicorn(env, port=app_port) as app:

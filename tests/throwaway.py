@@ -99,7 +99,8 @@ class ThrowawayPostgres:
 
 
 class ThrowawayRedis:
-    def __init__(self):
+    def __init__(self, *options):
+        self.options = list(options)  # e.g. "--maxmemory", "2mb"
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
@@ -116,6 +117,7 @@ class ThrowawayRedis:
                 "",
                 "--appendonly",
                 "no",
+                *self.options,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

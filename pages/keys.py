@@ -1,0 +1,52 @@
+"""The page cache key: the release, the path, the query parameters the view reads, the variant.
+
+Nothing else from the request goes in: not the Host, not forwarded headers, not parameters the
+view never reads (`?x=<random>` shares the page). Values are normalised the way the view reads
+them, so `?page=01` and `?page=1` are one page, and a duplicate parameter counts by its last value,
+as `request.GET.get` does.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from .release import release_id
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """What a cached view declares: the query parameters it reads; whether to store the page
+    in the database too (article pages)."""
+
+    params: tuple = ()
+    stored: bool = False
+
+
+def _page_number(value):
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise Http404("No such page.")
+    return None if int(value) == 1 else str(int(value))  # page 1 is the page without ?page=
+
+
+NORMALISERS = {
+    "page": _page_number,
+    "p": _page_number,
+    "q": lambda value: " ".join(value.split()),
+}
+
+
+def variant(request):
+    """The representation asked for: Markdown only for a client that names it, else HTML."""
+    return "markdown" if "text/markdown" in request.headers.get("Accept", "").lower() else "html"
+
+
+def page_key(request, spec):
+    parts = [release_id(), request.path, variant(request)]
+    for name in spec.params:
+        value = request.GET.get(name)
+        if value is not None:
+            value = NORMALISERS.get(name, str)(value)
+        if value is not None:
+            parts.append(f"{name}={value}")
+    return "page:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()

@@ -1,0 +1,37 @@
+"""What page delivery keeps in the database, the one store every process and instance shares."""
+
+from django.db import models
+
+
+class TagVersion(models.Model):
+    """The version of one cache tag ("article-12", "section-3", "listings"...).
+
+    A change bumps the versions of the tags it touches in its own transaction, so the bump and
+    the change commit together. A cached page remembers the versions it was rendered under and is
+    served only while they are still current: read from here on every request, never trusted from
+    a process's memory.
+    """
+
+    tag = models.CharField(max_length=64, primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.tag}@{self.version}"
+
+
+class StoredPage(models.Model):
+    """A published article's rendered page, kept with the row so a cold process or a new
+    instance serves it with one query instead of six."""
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="stored_page"
+    )
+    html = models.TextField()
+    # Valid while the release matches, the tag versions match and the next story is not live.
+    release = models.CharField(max_length=64)
+    versions = models.JSONField(default=dict)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    last_modified = models.CharField(max_length=40, blank=True)
+
+    def __str__(self):
+        return f"Stored page of article {self.article_id}"

@@ -1,0 +1,56 @@
+"""Tell shared HTTP caches in front of us (Varnish here, a CDN elsewhere) what to drop.
+
+The purger is chosen by settings.CACHE_PURGER (an import path) with CACHE_PURGE_URLS; with none
+configured, nothing is sent. A purger has one method, purge(tags): drop every cached response
+whose Surrogate-Key names one of the tags. Varnish does it with xkey (deploy/varnish.vcl); a CDN
+purger (Fastly's surrogate keys, Cloudflare's cache tags) implements the same method.
+"""
+
+import logging
+import urllib.request
+from functools import cache
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from .tags import VALID_TAG
+
+logger = logging.getLogger(__name__)
+
+
+class VarnishPurger:
+    """Sends `PURGE` with the tags in `xkey-purge` to each Varnish (vmod xkey drops them)."""
+
+    def __init__(self, urls, timeout=2):
+        self.urls, self.timeout = urls, timeout
+
+    def purge(self, tags):
+        tags = sorted(tag for tag in tags if VALID_TAG.match(tag))
+        if not tags:
+            return
+        for url in self.urls:
+            # URLs come from settings, never from a request.
+            request = urllib.request.Request(  # noqa: S310
+                url, method="PURGE", headers={"xkey-purge": " ".join(tags)}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                    response.read()
+            except OSError:
+                # A cache we cannot reach holds pages until their s-maxage runs out; say so.
+                logger.exception("Could not purge %s at %s", tags, url)
+
+
+@cache
+def get_purger():
+    if not settings.CACHE_PURGER:
+        return None
+    return import_string(settings.CACHE_PURGER)(settings.CACHE_PURGE_URLS)
+
+
+def purge_after_commit(tags):
+    purger = get_purger()
+    if purger is not None and tags:
+        tags = frozenset(tags)
+        transaction.on_commit(lambda: purger.purge(tags))
