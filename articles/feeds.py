@@ -5,7 +5,6 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import escape
 
 from .canonical import absolute_url
 from .models import Article, Author, Section
@@ -13,8 +12,23 @@ from .models import Article, Author, Section
 FEED_SIZE = 50
 
 
+def as_html_text(value):
+    """Plain text as HTML text: only the characters HTML needs escaped, once. Quotes and
+    apostrophes stay as they are, so a reader that shows the field as text shows them too."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_the_second(value):
+    return value.replace(microsecond=0) if value else value
+
+
 class FullContentRssFeed(Rss201rev2Feed):
-    """RSS with the whole article in <content:encoded>; <description> keeps the standfirst."""
+    """RSS with the whole article in <content:encoded>; <description> keeps the standfirst.
+
+    Readers take RSS titles and descriptions as HTML, so plain text is escaped for HTML once.
+    """
+
+    text = staticmethod(as_html_text)
 
     def root_attributes(self):
         return {
@@ -28,11 +42,20 @@ class FullContentRssFeed(Rss201rev2Feed):
 
 
 class FullContentAtomFeed(Atom1Feed):
-    """Atom with the whole article in <content type="html">; <summary> keeps the standfirst."""
+    """Atom with the whole article in <content type="html">; <summary type="text"> keeps the
+    standfirst. Atom says what each field is, so plain text goes out as text."""
+
+    text = staticmethod(str)
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+    def latest_post_date(self):
+        # With no entries the framework says "now", to the microsecond.
+        return to_the_second(super().latest_post_date())
 
 
 class LatestArticlesFeed(Feed):
@@ -40,10 +63,10 @@ class LatestArticlesFeed(Feed):
     url_name = "articles:feed"
 
     def title(self):
-        return settings.SITE_NAME
+        return self.feed_type.text(settings.SITE_NAME)
 
     def description(self):
-        return settings.SITE_DESCRIPTION
+        return self.feed_type.text(settings.SITE_DESCRIPTION)
 
     subtitle = description
 
@@ -63,11 +86,10 @@ class LatestArticlesFeed(Feed):
         return self.articles(obj).for_listing()[:FEED_SIZE]
 
     def item_title(self, article):
-        return article.title
+        return self.feed_type.text(article.title)
 
     def item_description(self, article):
-        # Feed readers show RSS descriptions and Atom summaries as HTML; ours is plain text.
-        return escape(article.standfirst)
+        return self.feed_type.text(article.standfirst)
 
     def item_link(self, article):
         return article.get_canonical_url()
@@ -76,10 +98,10 @@ class LatestArticlesFeed(Feed):
         return article.get_canonical_url()
 
     def item_pubdate(self, article):
-        return article.published_at
+        return to_the_second(article.published_at)
 
     def item_updateddate(self, article):
-        return article.modified_at
+        return to_the_second(article.modified_at)
 
     def item_author_name(self, article):
         names = [author.name for author in article.authors.all()]
@@ -112,10 +134,10 @@ class SectionFeed(LatestArticlesFeed):
         return [section.slug]
 
     def title(self, section):
-        return f"{section.name} — {settings.SITE_NAME}"
+        return self.feed_type.text(f"{section.name} — {settings.SITE_NAME}")
 
     def description(self, section):
-        return escape(
+        return self.feed_type.text(
             section.description or f"The latest {section.name} stories from {settings.SITE_NAME}."
         )
 
@@ -143,10 +165,10 @@ class AuthorFeed(LatestArticlesFeed):
         return [author.slug]
 
     def title(self, author):
-        return f"{author.name} — {settings.SITE_NAME}"
+        return self.feed_type.text(f"{author.name} — {settings.SITE_NAME}")
 
     def description(self, author):
-        return escape(f"The latest stories by {author.name} for {settings.SITE_NAME}.")
+        return self.feed_type.text(f"The latest stories by {author.name} for {settings.SITE_NAME}.")
 
     subtitle = description
 

@@ -256,7 +256,8 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, self.pk, fallback="article")
         if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+            # To the second, as every page, feed and export shows it.
+            self.published_at = timezone.now().replace(microsecond=0)
         self.body_html = self.compose_body_html()
         self.reading_minutes = minutes_to_read(self.body_html)
         # Recorded here, not in one form, so that every way of renaming an article
