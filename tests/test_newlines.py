@@ -24,7 +24,10 @@ def test_a_browser_form_with_crlf_is_stored_and_exported_with_lf(staff_client, c
 
 
 def test_import_stores_lf_only():
-    text = "# A title\r\n> A standfirst\r\nBy Maya Okafor · InsidersFeed\r\n\r\nBody one.\r\nBody two.\r\n"
+    text = (
+        "# A title\r\n> A standfirst\r\nBy Maya Okafor · InsidersFeed\r\n\r\n"
+        "Body one.\r\nBody two.\r\n"
+    )
     article = save_parsed(parse(text))
     assert article.body == "Body one.\nBody two."
 
