@@ -142,7 +142,7 @@ def test_pages_link_their_feeds_for_autodiscovery(client):
             assert client.get(href.removeprefix(SITE)).status_code == 200
 
 
-AWKWARD_TEXT = 'O\'Brien\'s "quiet" deal: 3 < 5 & <b>not bold</b>'
+AWKWARD_TEXT = "O'Brien's \"quiet\" deal: 3 < 5 & <b>not bold</b>"
 
 
 def seen(detail):
@@ -160,7 +160,7 @@ def test_every_feed_field_is_escaped_exactly_once(client, name):
     ArticleFactory(
         title=AWKWARD_TEXT,
         standfirst=AWKWARD_TEXT,
-        body="It's 3 &lt; 5 & \"fine\".",
+        body='It\'s 3 &lt; 5 & "fine".',
         authors=[author],
         section=section,
     )
