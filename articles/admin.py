@@ -194,6 +194,10 @@ class ArticleAdmin(VersionAdmin):
             {"fields": ["editorial_checks", "search_preview", "social_preview"]},
         ),
         ("Publishing", {"fields": ["status", "published_at", "canonical_url"]}),
+        (
+            "AI use",
+            {"fields": ["ai_training", "ai_answers", "ai_user_fetch"], "classes": ["collapse"]},
+        ),
         ("Publishing history", {"fields": ["publishing_history"], "classes": ["collapse"]}),
     ]
     readonly_fields = ["editorial_checks", "search_preview", "social_preview", "publishing_history"]

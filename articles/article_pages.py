@@ -25,6 +25,8 @@ from .models import Article
 from .structured_data import article_graph, json_ld_script
 
 STORED_FIELDS = ["pk", "page_html", "page_key", "page_revision", "page_modified"]
+# Read with the page for its Content-Usage header (articles/ai_preferences.py).
+AI_FIELDS = ["ai_training", "ai_answers", "ai_user_fetch"]
 # Stand-ins the lookup is compiled with; each request puts the real values in their places.
 _ANY_SLUG = "stored-page-lookup-slug"
 _ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
@@ -70,7 +72,7 @@ def _stored_page_lookup(vendor):
         Article.objects.published(now=_ANY_TIME)
         .filter(slug=_ANY_SLUG)
         .order_by()
-        .values_list(*STORED_FIELDS)[:1]
+        .values_list(*STORED_FIELDS, *AI_FIELDS)[:1]
     )
     sql, params = query.query.sql_with_params()
     any_time = connection.ops.adapt_datetimefield_value(_ANY_TIME)
@@ -93,7 +95,7 @@ def _stored_row(slug):
 
 
 def published_page(slug):
-    """(last_modified, html) of a published article's page, or None when there is none.
+    """(last_modified, html, AI-use overrides) of a published article's page, or None.
 
     One query reads the stored page. A stale page is rendered from the article, its section,
     byline, FAQ, corrections and related stories (five reads) and stored (one write).
@@ -101,14 +103,15 @@ def published_page(slug):
     row = _stored_row(slug)
     if row is None:
         return None
-    pk, html, key, revision, modified = row
+    pk, html, key, revision, modified, *overrides = row
+    overrides = dict(zip(AI_FIELDS, overrides, strict=True))
     if key == render_version() and html:
-        return modified, html
+        return modified, html, overrides
     article = Article.objects.for_page().get(pk=pk)
     html, modified = render_article_page(article), http_date(article.updated_at.timestamp())
     stored = Article.objects.filter(pk=pk, page_revision=revision)
     stored.update(page_html=html, page_key=render_version(), page_modified=modified)
-    return modified, html
+    return modified, html, overrides
 
 
 def mark_stale(articles):

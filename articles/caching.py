@@ -23,6 +23,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from .article_pages import mark_stale
 from .models import Article
+from .negotiation import prefers_markdown
 
 STATE_KEY = "pages:state"
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
@@ -44,7 +45,8 @@ class ContentState:
 
 
 # Response headers a cached page keeps (Content-Type, Link, X-Robots-Tag...); these it makes anew.
-REBUILT_HEADERS = {"cache-control", "etag", "last-modified", "vary", "set-cookie", "content-length"}
+# A view's own Vary (Accept on the article address) is kept with the page.
+REBUILT_HEADERS = {"cache-control", "etag", "last-modified", "set-cookie", "content-length"}
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,8 @@ def page_key(request):
         ]
         if query:
             url += "?" + urlencode(sorted(query))
+    if prefers_markdown(request):
+        url += "\nAccept: text/markdown"  # the Markdown variant of the same address
     return "page:" + hashlib.sha256(url.encode()).hexdigest()
 
 

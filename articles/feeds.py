@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from . import ai_preferences
 from .canonical import absolute_url
 from .models import Article, Author, Section
 
@@ -22,7 +23,17 @@ def to_the_second(value):
     return value.replace(microsecond=0) if value else value
 
 
-class FullContentRssFeed(Rss201rev2Feed):
+class ContentUsageMixin:
+    """The response promises only what every listed article and the site allow."""
+
+    def write(self, outfile, encoding):
+        listed = [item["ai_preferences"] for item in self.items]
+        usage = ai_preferences.strictest([ai_preferences.site_preferences(), *listed])
+        outfile["Content-Usage"] = usage.content_usage()
+        super().write(outfile, encoding)
+
+
+class FullContentRssFeed(ContentUsageMixin, Rss201rev2Feed):
     """RSS with the whole article in <content:encoded>; <description> keeps the standfirst.
 
     Readers take RSS titles and descriptions as HTML, so plain text is escaped for HTML once.
@@ -41,7 +52,7 @@ class FullContentRssFeed(Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class FullContentAtomFeed(Atom1Feed):
+class FullContentAtomFeed(ContentUsageMixin, Atom1Feed):
     """Atom with the whole article in <content type="html">; <summary type="text"> keeps the
     standfirst. Atom says what each field is, so plain text goes out as text."""
 
@@ -116,7 +127,10 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, article):
         # body_html is rendered and sanitized once, on save, with the callouts in place.
-        return {"content_html": article.body_html}
+        return {
+            "content_html": article.body_html,
+            "ai_preferences": ai_preferences.article_preferences(article),
+        }
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

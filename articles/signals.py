@@ -1,12 +1,23 @@
 """Anything a reader can see changed: start a new page-cache generation and purge shared caches."""
 
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from . import caching, purging
+from . import ai_preferences, caching, purging
 from .article_pages import mark_stale
-from .models import Article, Author, Callout, Correction, FAQEntry, Section
+from .models import (
+    Article,
+    Author,
+    Callout,
+    Correction,
+    FAQEntry,
+    Section,
+    SiteAIPreferences,
+    SitePage,
+)
+from .site_pages import forget_footer_links
 
 WATCHED = (Article, Callout, FAQEntry, Correction, Author, Section)
 
@@ -53,3 +64,19 @@ def byline_changed(sender, instance, action, **kwargs):
         mark_stale(_stale_pages(instance))
         caching.pages_changed()
         purging.purge_after_commit([instance] if isinstance(instance, Article) else None)
+
+
+@receiver(post_save, sender=SitePage)
+@receiver(post_delete, sender=SitePage)
+@receiver(post_save, sender=SiteAIPreferences)
+def site_wide_change(sender, instance, **kwargs):
+    """Trust pages are in every footer; the AI-use preferences in every page's headers."""
+    if kwargs.get("raw"):
+        return
+    forget_footer_links()
+    ai_preferences.forget_site_preferences()
+    transaction.on_commit(forget_footer_links)
+    transaction.on_commit(ai_preferences.forget_site_preferences)
+    mark_stale(Article.objects.all())
+    caching.pages_changed()
+    purging.purge_after_commit(None)

@@ -65,3 +65,15 @@ def xml_document(response):
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/xml")
     return ET.fromstring(response.content)  # noqa: S314
+
+
+def warm_shared_state():
+    """What every page reads from the shared cache once per change, not per request: the page
+    cache's state, the site's AI-use preferences and the footer's trust pages."""
+    from articles.ai_preferences import site_preferences
+    from articles.caching import content_state
+    from articles.site_pages import footer_links
+
+    content_state()
+    site_preferences()
+    footer_links()

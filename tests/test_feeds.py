@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.feeds import FEED_SIZE
 
 from .factories import ArticleFactory, AuthorFactory, CalloutFactory, SectionFactory
-from .pages import soup
+from .pages import soup, warm_shared_state
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,7 @@ def test_feeds_cost_a_fixed_number_of_queries(
     section, author = SectionFactory(slug="city"), AuthorFactory(slug="maya")
     for _ in range(count):
         ArticleFactory(section=section, authors=[author, AuthorFactory()])
+    warm_shared_state()
     with django_assert_num_queries(queries):
         response = client.get(reverse(name, args=args))
     assert len(feedparser.parse(response.content).entries) == count

@@ -3,11 +3,10 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.urls import reverse
 
-from articles.caching import content_state
 from articles.models import Article
 
 from .factories import ArticleFactory
-from .pages import soup, text
+from .pages import soup, text, warm_shared_state
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +70,7 @@ def test_the_query_is_escaped_everywhere_it_is_shown(client):
 def test_an_empty_search_shows_the_form_without_touching_the_database(
     client, django_assert_num_queries
 ):
-    content_state()  # the page cache's shared state, read once per content change
+    warm_shared_state()  # the page cache's shared state, read once per content change
     with django_assert_num_queries(0):
         page = soup(search(client, "   "))
     assert page.select_one("form[role=search] input[name=q]") is not None
@@ -110,6 +109,7 @@ def test_search_pagination_keeps_the_query(client):
 @pytest.mark.parametrize("count", [3, 30])
 def test_search_query_count_does_not_grow(client, django_assert_num_queries, count):
     ArticleFactory.create_batch(count, title="Harbour story")
+    warm_shared_state()
     # The count, the page of articles, their authors.
     with django_assert_num_queries(3):
         response = search(client, "harbour")

@@ -11,12 +11,11 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.article_pages import mark_stale
-from articles.caching import content_state
 from articles.models import Article
 from articles.structured_data import iso_datetime
 
 from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory
-from .pages import graph_nodes, soup, text
+from .pages import graph_nodes, soup, text, warm_shared_state
 
 pytestmark = pytest.mark.django_db
 
@@ -147,13 +146,13 @@ def test_article_page_query_count_is_constant(
 ):
     article = make_article(callouts=callouts, faq=faq)
     ArticleFactory.create_batch(related, section=article.section)
-    content_state()  # shared cache state, read once per content change, not per page
+    warm_shared_state()  # shared cache state, read once per content change, not per page
     # First view after a change: the stored row, then the article with its section, byline,
     # FAQ, corrections and related stories; then the store.
     with django_assert_num_queries(7):
         first = client.get(article.get_absolute_url())
     cache.clear()
-    content_state()
+    warm_shared_state()
     # Every later view without the page cache: one query for the stored page.
     with django_assert_num_queries(1):
         stored = client.get(article.get_absolute_url())
@@ -164,7 +163,7 @@ def test_article_page_query_count_is_constant(
 @pytest.mark.parametrize("count", [3, 30])
 def test_home_query_count_does_not_grow(client, django_assert_num_queries, count):
     ArticleFactory.create_batch(count)
-    content_state()
+    warm_shared_state()
     with django_assert_num_queries(3):
         page = soup(client.get(reverse("articles:home")))
     assert len(page.select(".card__title")) == min(count, 20)
@@ -245,6 +244,7 @@ def test_section_and_author_query_counts_do_not_grow(client, django_assert_num_q
     articles = ArticleFactory.create_batch(count, authors=[author, AuthorFactory()])
     section = articles[0].section
     Article.objects.update(section=section)
+    warm_shared_state()
     # The section or author, the count, the page of articles, their authors.
     for url in (section.get_absolute_url(), author.get_absolute_url()):
         with django_assert_num_queries(4):
