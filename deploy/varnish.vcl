@@ -35,12 +35,29 @@ sub vcl_recv {
     }
     # No other cookie changes a public page.
     unset req.http.Cookie;
+    # Two variants of an article address: Markdown for a client that ranks it above HTML,
+    # else HTML. Normalised so the hash and the backend see the same one value.
+    if (req.http.Accept ~ "(?i)text/markdown" &&
+        req.http.Accept !~ "(?i)text/markdown\s*;\s*q=0(\.0*)?\s*(,|$)" &&
+        (req.http.Accept !~ "(?i)text/html" ||
+         req.http.Accept ~ "(?i)text/html\s*;\s*q=0")) {
+        set req.http.Accept = "text/markdown";
+    } else {
+        unset req.http.Accept;
+    }
     # Tracking parameters never split the cache (the app ignores them too).
     if (req.url ~ "[?&](utm_|fbclid|gclid)") {
         set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|fbclid|gclid)=[^&]*&?", "");
         set req.url = regsub(req.url, "[?&]$", "");
     }
     return (hash);
+}
+
+sub vcl_hash {
+    # The built-in hash (URL and host) follows; this keeps the variants apart.
+    if (req.http.Accept) {
+        hash_data(req.http.Accept);
+    }
 }
 
 sub vcl_backend_response {
