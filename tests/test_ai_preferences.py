@@ -92,3 +92,26 @@ def test_every_output_agrees_with_the_preferences(client, site, override):
         assert robots.allowed(text, agent, "/news/neighbour/") is site_prefs[use]
     assert parser.can_fetch("Googlebot", page_path)
     assert not parser.can_fetch("Googlebot", "/search?q=x")
+
+
+def test_an_editor_changes_the_site_preferences_in_the_admin_and_robots_follows(staff_client):
+    from django.urls import reverse
+
+    assert "User-agent: GPTBot\nContent-Signal: search=yes, ai-input=yes, ai-train=no" in (
+        staff_client.get("/robots.txt").content.decode()
+    )
+    changelist = reverse("admin:articles_siteaipreferences_changelist")
+    add = reverse("admin:articles_siteaipreferences_add")
+    assert staff_client.get(changelist).status_code == 200
+    form = {"allow_training": "on", "allow_user_fetch": "on"}  # answers refused
+    assert staff_client.post(add, form).status_code == 302
+    change = reverse("admin:articles_siteaipreferences_change", args=[1])
+    assert staff_client.get(changelist).url == change
+    assert staff_client.get(add).status_code == 403  # one row only
+    staff_client.logout()
+    text = staff_client.get("/robots.txt").content.decode()
+    parser = urllib.robotparser.RobotFileParser()
+    parser.parse(text.splitlines())
+    assert parser.can_fetch("GPTBot", "/news/x/")
+    assert not parser.can_fetch("OAI-SearchBot", "/news/x/")
+    assert "Content-Signal: search=yes, ai-input=no, ai-train=yes" in text.splitlines()
