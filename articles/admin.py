@@ -30,6 +30,8 @@ from .models import (
     FAQEntry,
     PublishingEvent,
     Section,
+    SiteAIPreferences,
+    SitePage,
     Status,
 )
 from .rendering import markers_in
@@ -194,6 +196,10 @@ class ArticleAdmin(VersionAdmin):
             {"fields": ["editorial_checks", "search_preview", "social_preview"]},
         ),
         ("Publishing", {"fields": ["status", "published_at", "canonical_url"]}),
+        (
+            "AI use",
+            {"fields": ["ai_training", "ai_answers", "ai_user_fetch"], "classes": ["collapse"]},
+        ),
         ("Publishing history", {"fields": ["publishing_history"], "classes": ["collapse"]}),
     ]
     readonly_fields = ["editorial_checks", "search_preview", "social_preview", "publishing_history"]
@@ -526,3 +532,32 @@ class AuthorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and workflow.can_publish(request.user)
+
+
+@admin.register(SitePage)
+class SitePageAdmin(VersionAdmin):
+    """Trust pages: linked from every footer and named in the publisher's JSON-LD."""
+
+    list_display = ["title", "kind", "updated_at"]
+    fields = ["kind", "title", "body"]
+    formfield_overrides = MARKDOWN_EDITOR
+
+
+@admin.register(SiteAIPreferences)
+class SiteAIPreferencesAdmin(VersionAdmin):
+    """One row: the site's default for each AI use; articles may override it."""
+
+    fields = ["allow_training", "allow_answers", "allow_user_fetch"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteAIPreferences.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # Straight to the one row once it exists; until then "Add" starts from the defaults.
+        row = SiteAIPreferences.objects.first()
+        if row is None:
+            return super().changelist_view(request, extra_context)
+        return redirect(reverse("admin:articles_siteaipreferences_change", args=[row.pk]))

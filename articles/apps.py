@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the page-cache receivers
+        from . import newlines, signals  # noqa: F401 - connects their receivers

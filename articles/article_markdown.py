@@ -34,7 +34,9 @@ from django.utils.text import slugify
 
 from . import workflow
 from .models import Article, Author, Callout, Correction, FAQEntry, Section, Status, unique_slug
+from .newlines import normalise_newlines
 from .rendering import CALLOUT_MARKER
+from .templatetags.iso_dates import iso8601
 
 KIND_BY_LABEL = {label.lower(): value for value, label in Callout.Kind.choices}
 CALLOUT_LINE = re.compile(
@@ -79,7 +81,7 @@ class ParsedArticle:
 
 def parse(text):
     """Parse one article document; raise MarkdownFormatError naming the line at fault."""
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = normalise_newlines(text).split("\n")
     cursor = _Cursor(lines)
 
     title = cursor.expect(r"# (?P<v>.+)", "the title as '# Title'")
@@ -349,7 +351,7 @@ def export(article):
     if article.section:
         header.append(f"Section: {article.section.name}")
     if article.published_at:
-        header.append(f"Published: {article.published_at.isoformat()}")
+        header.append(f"Published: {iso8601(article.published_at)}")
     parts += ["\n".join(header), body]
     entries = list(article.faq_entries.all())
     if entries:
@@ -358,8 +360,9 @@ def export(article):
     corrections = list(article.corrections.all())
     if corrections:
         parts.append(CORRECTIONS_HEADING)
-        parts += [f"### {c.corrected_at.isoformat()}\n{c.text.strip()}" for c in corrections]
-    return "\n\n".join(parts) + "\n"
+        parts += [f"### {iso8601(c.corrected_at)}\n{c.text.strip()}" for c in corrections]
+    # Rows saved before newlines were normalised may still hold CRs.
+    return normalise_newlines("\n\n".join(parts) + "\n")
 
 
 def _callout_quote(callout):

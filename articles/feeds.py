@@ -5,16 +5,41 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import escape
 
+from . import ai_preferences
 from .canonical import absolute_url
 from .models import Article, Author, Section
 
 FEED_SIZE = 50
 
 
-class FullContentRssFeed(Rss201rev2Feed):
-    """RSS with the whole article in <content:encoded>; <description> keeps the standfirst."""
+def as_html_text(value):
+    """Plain text as HTML text: only the characters HTML needs escaped, once. Quotes and
+    apostrophes stay as they are, so a reader that shows the field as text shows them too."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_the_second(value):
+    return value.replace(microsecond=0) if value else value
+
+
+class ContentUsageMixin:
+    """The response promises only what every listed article and the site allow."""
+
+    def write(self, outfile, encoding):
+        listed = [item["ai_preferences"] for item in self.items]
+        usage = ai_preferences.strictest([ai_preferences.site_preferences(), *listed])
+        outfile["Content-Usage"] = usage.content_usage()
+        super().write(outfile, encoding)
+
+
+class FullContentRssFeed(ContentUsageMixin, Rss201rev2Feed):
+    """RSS with the whole article in <content:encoded>; <description> keeps the standfirst.
+
+    Readers take RSS titles and descriptions as HTML, so plain text is escaped for HTML once.
+    """
+
+    text = staticmethod(as_html_text)
 
     def root_attributes(self):
         return {
@@ -27,12 +52,21 @@ class FullContentRssFeed(Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class FullContentAtomFeed(Atom1Feed):
-    """Atom with the whole article in <content type="html">; <summary> keeps the standfirst."""
+class FullContentAtomFeed(ContentUsageMixin, Atom1Feed):
+    """Atom with the whole article in <content type="html">; <summary type="text"> keeps the
+    standfirst. Atom says what each field is, so plain text goes out as text."""
+
+    text = staticmethod(str)
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+    def latest_post_date(self):
+        # With no entries the framework says "now", to the microsecond.
+        return to_the_second(super().latest_post_date())
 
 
 class LatestArticlesFeed(Feed):
@@ -40,10 +74,10 @@ class LatestArticlesFeed(Feed):
     url_name = "articles:feed"
 
     def title(self):
-        return settings.SITE_NAME
+        return self.feed_type.text(settings.SITE_NAME)
 
     def description(self):
-        return settings.SITE_DESCRIPTION
+        return self.feed_type.text(settings.SITE_DESCRIPTION)
 
     subtitle = description
 
@@ -63,11 +97,10 @@ class LatestArticlesFeed(Feed):
         return self.articles(obj).for_listing().prefetch_related("callouts")[:FEED_SIZE]
 
     def item_title(self, article):
-        return article.title
+        return self.feed_type.text(article.title)
 
     def item_description(self, article):
-        # Feed readers show RSS descriptions and Atom summaries as HTML; ours is plain text.
-        return escape(article.standfirst)
+        return self.feed_type.text(article.standfirst)
 
     def item_link(self, article):
         return article.get_canonical_url()
@@ -76,10 +109,10 @@ class LatestArticlesFeed(Feed):
         return article.get_canonical_url()
 
     def item_pubdate(self, article):
-        return article.published_at
+        return to_the_second(article.published_at)
 
     def item_updateddate(self, article):
-        return article.modified_at
+        return to_the_second(article.modified_at)
 
     def item_author_name(self, article):
         names = [author.name for author in article.authors.all()]
@@ -94,7 +127,10 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, article):
         # Composed from the body and its callouts (prefetched) as the feed renders.
-        return {"content_html": article.body_html}
+        return {
+            "content_html": article.body_html,
+            "ai_preferences": ai_preferences.article_preferences(article),
+        }
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -112,10 +148,10 @@ class SectionFeed(LatestArticlesFeed):
         return [section.slug]
 
     def title(self, section):
-        return f"{section.name} — {settings.SITE_NAME}"
+        return self.feed_type.text(f"{section.name} — {settings.SITE_NAME}")
 
     def description(self, section):
-        return escape(
+        return self.feed_type.text(
             section.description or f"The latest {section.name} stories from {settings.SITE_NAME}."
         )
 
@@ -143,10 +179,10 @@ class AuthorFeed(LatestArticlesFeed):
         return [author.slug]
 
     def title(self, author):
-        return f"{author.name} — {settings.SITE_NAME}"
+        return self.feed_type.text(f"{author.name} — {settings.SITE_NAME}")
 
     def description(self, author):
-        return escape(f"The latest stories by {author.name} for {settings.SITE_NAME}.")
+        return self.feed_type.text(f"The latest stories by {author.name} for {settings.SITE_NAME}.")
 
     subtitle = description
 

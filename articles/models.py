@@ -169,6 +169,25 @@ def search_document():
     )
 
 
+class AIPreference(models.TextChoices):
+    """One article's choice for one AI use; empty follows the site's default."""
+
+    SITE_DEFAULT = "", "Site default"
+    ALLOW = "allow", "Allow"
+    DISALLOW = "disallow", "Disallow"
+
+
+def _ai_preference_field(use):
+    return models.CharField(
+        f"AI {use}",
+        max_length=8,
+        choices=AIPreference,
+        default=AIPreference.SITE_DEFAULT,
+        blank=True,
+        help_text="Overrides the site's AI-use preference for this article (an exclusive, say).",
+    )
+
+
 class ArticleQuerySet(AnnouncedQuerySet):
     def published(self, now=None):
         return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
@@ -280,6 +299,10 @@ class Article(models.Model):
         validators=ONE_LINE_TEXT,
         help_text="Replaces the standfirst in search results. About 155 characters show.",
     )
+    # Per-article AI-use preferences (articles/ai_preferences.py); empty follows the site.
+    ai_training = _ai_preference_field("training")
+    ai_answers = _ai_preference_field("search answers")
+    ai_user_fetch = _ai_preference_field("user-requested fetches")
 
     # Part of every share link (articles/workflow.py): a new key revokes the links given out.
     share_key = models.CharField(max_length=32, editable=False, blank=True, default="")
@@ -298,7 +321,8 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, self.pk, fallback="article")
         if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+            # To the second, as every page, feed and export shows it.
+            self.published_at = timezone.now().replace(microsecond=0)
         # Recorded here, not in one form, so that every way of renaming an article
         # (admin, import, shell, restoring a revision) keeps its old address alive.
         old_slug = getattr(self, "_stored_slug", None)
@@ -533,3 +557,86 @@ class PublishingEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.article_title}"
+
+
+# The environment's defaults for a site that never saved its preferences.
+def default_allow_training():
+    return settings.AI_ALLOW_TRAINING
+
+
+def default_allow_answers():
+    return settings.AI_ALLOW_ANSWERS
+
+
+def default_allow_user_fetch():
+    return settings.AI_ALLOW_USER_FETCH
+
+
+class SiteAIPreferences(AtomicSave, models.Model):
+    """The site's AI-use preferences: one row, edited in the admin; the environment gives the
+    values it starts with (AI_ALLOW_TRAINING, AI_ALLOW_ANSWERS, AI_ALLOW_USER_FETCH)."""
+
+    allow_training = models.BooleanField(
+        "allow AI training",
+        default=default_allow_training,
+        help_text="Crawlers that collect text to train models (GPTBot, ClaudeBot, CCBot…).",
+    )
+    allow_answers = models.BooleanField(
+        "allow AI search answers",
+        default=default_allow_answers,
+        help_text="Crawlers that index articles for AI answers (OAI-SearchBot, PerplexityBot…).",
+    )
+    allow_user_fetch = models.BooleanField(
+        "allow user-requested fetches",
+        default=default_allow_user_fetch,
+        help_text="Assistants fetching an article because a person asked (ChatGPT-User…).",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "AI-use preferences"
+
+    def __str__(self):
+        return "AI-use preferences"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        """The stored row, or the environment's defaults when none was saved (nothing written)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class SitePage(AtomicSave, models.Model):
+    """A trust page: who is behind the site and by which rules it works."""
+
+    class Kind(models.TextChoices):
+        PUBLISHING_PRINCIPLES = "publishing-principles", "Publishing principles"
+        CORRECTIONS_POLICY = "corrections-policy", "Corrections policy"
+        ETHICS_POLICY = "ethics-policy", "Ethics policy"
+        MASTHEAD = "masthead", "Masthead"
+        OWNERSHIP_FUNDING = "ownership-and-funding", "Ownership and funding"
+        FEEDBACK_POLICY = "feedback-policy", "Feedback policy"
+        CONTACT = "contact", "Contact"
+
+    kind = models.CharField(max_length=30, choices=Kind, unique=True)
+    title = models.CharField(
+        max_length=120, validators=[validate_clean_text, validate_no_bidi_controls]
+    )
+    body = MarkdownxField(validators=[validate_clean_text], help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:site-page", args=[self.kind])

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from .canonical import absolute_url, site_logo
+from .site_pages import page_urls
 from .templatetags.iso_dates import iso8601
 
 # The markup search engines keep in an FAQ answer; everything else is reduced to its text.
@@ -55,8 +56,29 @@ def image_object(node_id, url, width, height):
             "width": width, "height": height}  # fmt: skip
 
 
+# schema.org's publisher policies, each the address of the trust page of that kind.
+POLICY_PROPERTIES = {
+    "publishingPrinciples": "publishing-principles",
+    "correctionsPolicy": "corrections-policy",
+    "ethicsPolicy": "ethics-policy",
+    "masthead": "masthead",
+    "ownershipFundingInfo": "ownership-and-funding",
+    "actionableFeedbackPolicy": "feedback-policy",
+}
+
+
+def contact_point(contact_url):
+    node = {"@type": "ContactPoint", "contactType": "newsroom"}
+    if contact_url:
+        node["url"] = contact_url
+    if settings.SITE_CONTACT_EMAIL:
+        node["email"] = settings.SITE_CONTACT_EMAIL
+    return node if len(node) > 2 else None
+
+
 def organization():
     logo = site_logo()
+    pages = page_urls()
     node = {
         "@type": "NewsMediaOrganization",
         "@id": organization_id(),
@@ -66,6 +88,12 @@ def organization():
     }
     if settings.SITE_SAME_AS:
         node["sameAs"] = list(settings.SITE_SAME_AS)
+    for name, kind in POLICY_PROPERTIES.items():
+        if kind in pages:
+            node[name] = pages[kind]
+    contact = contact_point(pages.get("contact"))
+    if contact:
+        node["contactPoint"] = contact
     return node
 
 

@@ -10,22 +10,27 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
 from pages.decorators import cache_public_page
 
-from . import workflow
+from . import ai_preferences, workflow
+from .ai_preferences import site_content_usage
 from .article_markdown import export
 from .article_pages import render_article_page
 from .canonical import absolute_url
-from .models import Article, Author, Correction, Section, Status
+from .models import Article, Author, Correction, Section, SitePage, Status
+from .negotiation import prefers_markdown
 from .query_limits import QueryTooSlow, only_negated, statement_timeout
+from .site_pages import footer_links
 from .sitemaps import SITEMAPS, NewsSitemap
 from .structured_data import home_graph, json_ld_script
 from .validators import UNSTORABLE
 
 PAGE_SIZE = 20
 LLMS_TXT_SIZE = 50
+MARKDOWN_CONTENT_TYPE = "text/markdown; charset=utf-8"
 # Longer than any real search; longer input is refused rather than silently cut.
 SEARCH_MAX_LENGTH = 200
 
@@ -39,6 +44,7 @@ def paginate(request, queryset):
 
 
 @cache_public_page(params=["page"])
+@site_content_usage
 def home(request):
     page = paginate(request, Article.objects.published().for_listing())
     stories = list(page)
@@ -57,10 +63,21 @@ def home(request):
 
 @cache_public_page(stored=True)
 def article_detail(request, slug):
+    """The article page; with `Accept: text/markdown`, its Markdown form where one exists.
+    Both variants say `Vary: Accept`, and the page cache and Varnish key them apart."""
+    response = markdown_response(slug) if prefers_markdown(request) else None
+    if response is None:
+        response = article_page(request, slug)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def article_page(request, slug):
     article = Article.objects.for_page().published().filter(slug=slug).first()
     if article is not None:
         response = HttpResponse(render_article_page(article))
         response["Last-Modified"] = http_date(article.updated_at.timestamp())
+        response["Content-Usage"] = ai_preferences.article_preferences(article).content_usage()
         return response
     if request.user.has_perm("articles.change_article"):
         article = Article.objects.for_page().filter(slug=slug).first()
@@ -94,6 +111,7 @@ def private_preview(response):
 
 
 @cache_public_page(params=["page"])
+@site_content_usage
 def corrections(request):
     entries = Correction.objects.public().select_related("article").order_by("-corrected_at")
     return render(request, "articles/corrections.html", {"page": paginate(request, entries)})
@@ -105,12 +123,27 @@ def article_without_slash(request, slug):
 
 @cache_public_page
 def article_markdown(request, slug):
+    response = markdown_response(slug)
+    if response is None:
+        if Article.objects.published().filter(slug=slug).exists():
+            raise Http404("This article is not offered as Markdown.")
+        return moved_or_gone(request, slug, "articles:markdown")
+    return response
+
+
+def markdown_response(slug):
+    """The published article as Markdown, or None when there is none or its AI-use
+    preferences keep it from AI input (then it has no Markdown form at all)."""
     articles = Article.objects.for_page()
     article = articles.published().filter(slug=slug).first()
     if article is None:
-        return moved_or_gone(request, slug, "articles:markdown")
-    response = HttpResponse(export(article), content_type="text/markdown; charset=utf-8")
+        return None
+    preferences = ai_preferences.article_preferences(article)
+    if not preferences.machine_readable:
+        return None
+    response = HttpResponse(export(article), content_type=MARKDOWN_CONTENT_TYPE)
     response["Link"] = f'<{article.get_canonical_url()}>; rel="canonical"'
+    response["Content-Usage"] = preferences.content_usage()
     return response
 
 
@@ -134,6 +167,7 @@ def moved_or_gone(request, slug, url_name):
 
 
 @cache_public_page(params=["page"])
+@site_content_usage
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, Article.objects.published().for_listing().filter(section=section))
@@ -141,6 +175,7 @@ def section(request, slug):
 
 
 @cache_public_page(params=["page"])
+@site_content_usage
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, Article.objects.published().for_listing().filter(authors=author))
@@ -148,6 +183,7 @@ def author(request, slug):
 
 
 @cache_public_page(params=["q", "page"])
+@site_content_usage
 def search(request):
     query = " ".join(request.GET.get("q", "").split())
     context = {"query": query, "max_length": SEARCH_MAX_LENGTH}
@@ -175,20 +211,34 @@ def search(request):
 
 @cache_public_page
 def robots_txt(request):
+    """A group for every known AI crawler from the AI-use preferences, then everyone else."""
+    site = ai_preferences.site_preferences()
+    overridden = [
+        (article, ai_preferences.article_preferences(article, site))
+        for article in Article.objects.published()
+        .exclude(ai_training="", ai_answers="", ai_user_fetch="")
+        .only("slug", "ai_training", "ai_answers", "ai_user_fetch")
+        .order_by("pk")
+    ]
+    groups = []
+    for agent, use in ai_preferences.KNOWN_AGENTS.items():
+        rules, open_by_default = ai_preferences.robots_rules(agent, site, overridden)
+        groups.append({"agent": agent, "use": use, "rules": rules, "open": open_by_default})
     return render(
         request,
         "robots.txt",
-        # A custom admin address is kept out of sight: listing it here would publish it.
-        {"admin_path": settings.ADMIN_PATH if settings.ADMIN_PATH == "admin/" else ""},
+        {
+            # A custom admin address is kept out of sight: listing it here would publish it.
+            "admin_path": settings.ADMIN_PATH if settings.ADMIN_PATH == "admin/" else "",
+            "groups": groups,
+            "content_signal": site.content_signal(),
+        },
         content_type="text/plain; charset=utf-8",
     )
 
 
-@cache_public_page
-def llms_txt(request):
-    """The llms.txt convention: a Markdown index of the site pointing at Markdown pages."""
-    articles = Article.objects.published().only("title", "slug", "standfirst")[:LLMS_TXT_SIZE]
-    entries = [
+def llms_entries(articles):
+    return [
         {
             "title": markdown_link_text(article.title),
             "url": article.get_markdown_url(),
@@ -196,12 +246,79 @@ def llms_txt(request):
         }
         for article in articles
     ]
-    return render(
+
+
+def machine_readable_articles(limit, *, full=False):
+    """The newest published articles whose preferences allow AI input (and, for the full
+    file, training), read in batches so overrides never shorten the list below `limit`."""
+    site = ai_preferences.site_preferences()
+    chosen, offset, batch = [], 0, limit
+    while len(chosen) < limit:
+        rows = list(Article.objects.published()[offset : offset + batch])
+        for article in rows:
+            preferences = ai_preferences.article_preferences(article, site)
+            if preferences.in_llms_full if full else preferences.machine_readable:
+                chosen.append(article)
+        if len(rows) < batch:
+            break
+        offset += batch
+    return chosen[:limit]
+
+
+@cache_public_page
+@site_content_usage
+def llms_txt(request):
+    """The llms.txt proposal: H1, a blockquote summary, then sections of links to Markdown."""
+    entries = llms_entries(machine_readable_articles(LLMS_TXT_SIZE))
+    full_url = absolute_url(reverse("articles:llms-full"))
+    site_pages = [
+        {"title": markdown_link_text(title), "url": absolute_url(path)}
+        for title, path in footer_links()
+    ]
+    response = render(
         request,
         "llms.txt",
-        {"entries": entries, "site_description": " ".join(settings.SITE_DESCRIPTION.split())},
+        {
+            "entries": entries,
+            "site_description": " ".join(settings.SITE_DESCRIPTION.split()),
+            "site_pages": site_pages,
+            "full_url": full_url,
+        },
         content_type="text/plain; charset=utf-8",
     )
+    # The same links as relations, for clients that read headers before bodies.
+    links = [f'<{full_url}>; rel="alternate"; type="text/plain"']
+    links += [f'<{entry["url"]}>; rel="item"; type="text/markdown"' for entry in entries]
+    response["Link"] = ", ".join(links)
+    return response
+
+
+@cache_public_page
+@site_content_usage
+def llms_full_txt(request):
+    """The recent articles' full Markdown, newest first, within both bounds (articles, bytes)."""
+    header = f"# {settings.SITE_NAME}\n\n> {' '.join(settings.SITE_DESCRIPTION.split())}\n"
+    parts, size = [header], len(header.encode())
+    articles = machine_readable_articles(settings.LLMS_FULL_MAX_ARTICLES, full=True)
+    prefetched = (
+        Article.objects.for_page()
+        .prefetch_related("callouts")
+        .in_bulk([article.pk for article in articles])
+    )
+    for article in articles:
+        document = "\n---\n\n" + export(prefetched[article.pk])
+        if size + len(document.encode()) > settings.LLMS_FULL_MAX_BYTES:
+            break
+        parts.append(document)
+        size += len(document.encode())
+    return HttpResponse("".join(parts), content_type="text/plain; charset=utf-8")
+
+
+@cache_public_page
+@site_content_usage
+def site_page(request, kind):
+    page = get_object_or_404(SitePage, kind=kind)
+    return render(request, "articles/site_page.html", {"site_page": page})
 
 
 def markdown_link_text(value):

@@ -66,18 +66,23 @@ sub vcl_recv {
     }
     # No other cookie changes a public page.
     unset req.http.Cookie;
+    # Two variants of an article address: Markdown for a client that ranks it above HTML,
+    # else HTML. Normalised so the hash and the backend see the same one value.
+    if (req.http.Accept ~ "(?i)text/markdown" &&
+        req.http.Accept !~ "(?i)text/markdown\s*;\s*q=0(\.0*)?\s*(,|$)" &&
+        (req.http.Accept !~ "(?i)text/html" ||
+         req.http.Accept ~ "(?i)text/html\s*;\s*q=0")) {
+        set req.http.Accept = "text/markdown";
+    } else {
+        set req.http.Accept = "text/html";
+    }
     # Tracking parameters never split the cache (the app ignores them too).
     if (req.url ~ "[?&](utm_|fbclid|gclid)") {
         set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|fbclid|gclid)=[^&]*&?", "");
         set req.url = regsub(req.url, "[?&]$", "");
     }
     set req.url = std.querysort(req.url);
-    # The variants a page can have, normalised so Vary splits nothing else.
-    if (req.http.Accept ~ "(?i)text/markdown") {
-        set req.http.Accept = "text/markdown";
-    } else {
-        set req.http.Accept = "text/html";
-    }
+    # Encodings normalised too, so Vary: Accept-Encoding splits nothing else.
     if (req.http.Accept-Encoding ~ "(?i)\bbr\b") {
         set req.http.Accept-Encoding = "br";
     } elsif (req.http.Accept-Encoding ~ "(?i)\bgzip\b") {
@@ -97,6 +102,8 @@ sub vcl_hash {
     }
     # The HTTPS redirect answers plain HTTP only: never one protocol's answer for the other.
     hash_data(req.http.X-Forwarded-Proto);
+    # The negotiated variant (normalised in vcl_recv): HTML and Markdown never share an object.
+    hash_data(req.http.Accept);
     return (lookup);
 }
 

@@ -49,6 +49,15 @@ SITE_DEFAULT_IMAGE_SIZE = os.environ.get("SITE_DEFAULT_IMAGE_SIZE", "1200x630")
 SITE_DEFAULT_IMAGE_ALT = os.environ.get("SITE_DEFAULT_IMAGE_ALT", f"The {SITE_NAME} wordmark")
 # The publisher's profiles elsewhere (schema.org sameAs), comma-separated absolute URLs.
 SITE_SAME_AS = env_list("SITE_SAME_AS")
+# Where readers and sources reach the newsroom (NewsMediaOrganization contactPoint).
+SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "")
+# AI-use preferences a new site starts with; editors change them in the admin afterwards.
+AI_ALLOW_TRAINING = os.environ.get("AI_ALLOW_TRAINING", "0") == "1"
+AI_ALLOW_ANSWERS = os.environ.get("AI_ALLOW_ANSWERS", "1") == "1"
+AI_ALLOW_USER_FETCH = os.environ.get("AI_ALLOW_USER_FETCH", "1") == "1"
+# /llms-full.txt stops at whichever bound it reaches first.
+LLMS_FULL_MAX_ARTICLES = int(os.environ.get("LLMS_FULL_MAX_ARTICLES", "500"))
+LLMS_FULL_MAX_BYTES = int(os.environ.get("LLMS_FULL_MAX_BYTES", str(5 * 1024 * 1024)))
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or [
     urlsplit(SITE_URL).hostname,

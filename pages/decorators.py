@@ -21,7 +21,7 @@ from articles.models import Article
 
 from . import entries, store, tags, versions
 from . import stored as stored_pages
-from .keys import PageSpec, page_key
+from .keys import PageSpec, page_key, variant
 from .lookup import fresh_page
 
 
@@ -65,12 +65,13 @@ def cache_public_page(view=None, *, params=(), stored=False):
 
         valid_until = Article.objects.next_publish_at()
         found = None
-        if spec.stored:
+        # Only the HTML variant is stored; the Markdown form renders from the rows.
+        if spec.stored and variant(request) == "html":
             found = stored_pages.lookup(kwargs["slug"], now)
             if found is not None and found[1] is not None:
-                html, stored_versions, stored_until, last_modified = found[1]
+                html, stored_versions, stored_until, last_modified, headers = found[1]
                 current = versions.current(stored_versions)
-                response = HttpResponse(html)
+                response = HttpResponse(html, headers=headers)
                 response["Last-Modified"] = last_modified
                 page = entries.build(response, stored_versions, stored_versions, stored_until, now)
                 if page.is_current(current, now):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from articles.negotiation import prefers_markdown
+
 from .release import release_id
 
 
@@ -37,8 +39,8 @@ NORMALISERS = {
 
 
 def variant(request):
-    """The representation asked for: Markdown only for a client that names it, else HTML."""
-    return "markdown" if "text/markdown" in request.headers.get("Accept", "").lower() else "html"
+    """The representation asked for, decided as the article view decides it (and the VCL)."""
+    return "markdown" if prefers_markdown(request) else "html"
 
 
 def page_key(request, spec):

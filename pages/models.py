@@ -32,6 +32,8 @@ class StoredPage(models.Model):
     versions = models.JSONField(default=dict)
     valid_until = models.DateTimeField(null=True, blank=True)
     last_modified = models.CharField(max_length=40, blank=True)
+    # The view's own headers (Content-Type, Vary, Content-Usage, Link...), replayed with the HTML.
+    headers = models.JSONField(default=dict)
 
     def __str__(self):
         return f"Stored page of article {self.article_id}"

@@ -8,7 +8,16 @@ Raw saves (fixtures, revision restores) count too.
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from articles.models import Article, Author, Callout, Correction, FAQEntry, Section
+from articles.models import (
+    Article,
+    Author,
+    Callout,
+    Correction,
+    FAQEntry,
+    Section,
+    SiteAIPreferences,
+    SitePage,
+)
 from articles.signals import rows_changed
 
 from . import purging, tags, versions
@@ -84,6 +93,11 @@ def authors_written(sender, pks, **kwargs):
     changed(tags.of_authors(pks))
 
 
+# Trust pages are in every footer, the AI-use preferences in every page's headers.
+def site_changed(sender, **kwargs):
+    changed({tags.SITE})
+
+
 def connect():
     uid = "pages.receivers"
     pre_save.connect(article_saved, sender=Article, dispatch_uid=f"{uid}.article.pre")
@@ -104,3 +118,7 @@ def connect():
         post_save.connect(saved, sender=model, dispatch_uid=f"{uid}.{name}.save")
         pre_delete.connect(saved, sender=model, dispatch_uid=f"{uid}.{name}.delete")
         rows_changed.connect(written, sender=model, dispatch_uid=f"{uid}.{name}.rows")
+    for model in (SitePage, SiteAIPreferences):
+        name = model._meta.model_name
+        post_save.connect(site_changed, sender=model, dispatch_uid=f"{uid}.{name}.save")
+        post_delete.connect(site_changed, sender=model, dispatch_uid=f"{uid}.{name}.delete")

@@ -14,7 +14,8 @@ from .release import release_id
 logger = logging.getLogger(__name__)
 
 FIELDS = ("pk", "stored_page__html", "stored_page__release", "stored_page__versions",
-          "stored_page__valid_until", "stored_page__last_modified")  # fmt: skip
+          "stored_page__valid_until", "stored_page__last_modified",
+          "stored_page__headers")  # fmt: skip
 
 
 def lookup(slug, now):
@@ -22,10 +23,10 @@ def lookup(slug, now):
     row = Article.objects.published(now=now).filter(slug=slug).values_list(*FIELDS).first()
     if row is None:
         return None
-    pk, html, release, versions, valid_until, last_modified = row
+    pk, html, release, versions, valid_until, last_modified, headers = row
     if html is None or release != release_id():
         return pk, None
-    return pk, (html, versions, valid_until, last_modified)
+    return pk, (html, versions, valid_until, last_modified, headers)
 
 
 def save(pk, page):
@@ -37,13 +38,21 @@ def save(pk, page):
         versions=page.versions,
         valid_until=page.valid_until,
         last_modified=http_date(page.last_modified.timestamp()),
+        headers={**page.headers, **({"Vary": ", ".join(page.vary)} if page.vary else {})},
     )
     try:
         StoredPage.objects.bulk_create(
             [row],
             update_conflicts=True,
             unique_fields=["article"],
-            update_fields=["html", "release", "versions", "valid_until", "last_modified"],
+            update_fields=[
+                "html",
+                "release",
+                "versions",
+                "valid_until",
+                "last_modified",
+                "headers",
+            ],
         )
     except DatabaseError as error:
         logger.warning("Could not store the page of article %s: %r", pk, error)

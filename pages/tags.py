@@ -4,6 +4,7 @@
   section-<pk>  the section's page and feeds, and the pages of its articles (related stories)
   author-<pk>   the author's page and feeds, and the pages of their articles (byline)
   listings      the home page, site feeds, sitemaps, search, corrections and llms.txt
+  site          every page: the footer's trust pages and the site's AI-use preferences
 
 A change touches the tags of what it changes; each page carries the tags of what it shows.
 The same names go out as Surrogate-Key / Cache-Tag / xkey headers for Varnish or a CDN.
@@ -14,6 +15,7 @@ import re
 from articles.models import Article, Author, Section
 
 LISTINGS = "listings"
+SITE = "site"
 VALID_TAG = re.compile(r"^[a-z]+(-[0-9]+)?$")
 
 ARTICLE_VIEWS = {"detail", "markdown"}
@@ -70,6 +72,10 @@ def of_authors(pks):
 
 def for_view(url_name, kwargs):
     """The tags of the page a view is about to render (read before it renders)."""
+    return {SITE, *_own_tags(url_name, kwargs)}
+
+
+def _own_tags(url_name, kwargs):
     slug = kwargs.get("slug")
     if url_name in ARTICLE_VIEWS:
         row = Article.objects.filter(slug=slug).values_list("pk", "section_id").first()

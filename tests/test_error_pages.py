@@ -52,7 +52,7 @@ def test_404_page_is_styled_noindex_and_offers_search(client):
     assert page.find("main", id="content") is not None
 
 
-def test_410_page_explains_the_story_was_withdrawn(rf):
+def test_410_page_explains_the_story_was_withdrawn(rf, db):
     page = parse(render_to_string("410.html", request=rf.get("/news/gone/")))
     assert text(page.find("h1")) == "This story is no longer available"
     assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"

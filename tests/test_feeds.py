@@ -141,3 +141,65 @@ def test_pages_link_their_feeds_for_autodiscovery(client):
         assert {SITE + feed for feed in feeds} <= set(hrefs), path
         for href in hrefs:
             assert client.get(href.removeprefix(SITE)).status_code == 200
+
+
+AWKWARD_TEXT = "O'Brien's \"quiet\" deal: 3 < 5 & <b>not bold</b>"
+
+
+def seen(detail):
+    """The text a reader shows for a feed field: HTML fields rendered, text fields as they are."""
+    if detail.type == "text/html":
+        return BeautifulSoup(detail.value, "html.parser").get_text()
+    assert detail.type == "text/plain", detail.type
+    return detail.value
+
+
+@pytest.mark.parametrize("name", ["articles:feed", "articles:feed-atom"])
+def test_every_feed_field_is_escaped_exactly_once(client, name):
+    author = AuthorFactory(name="Siobhán O'Neill & Co")
+    section = SectionFactory(name="Q&A <live>", slug="qa")
+    ArticleFactory(
+        title=AWKWARD_TEXT,
+        standfirst=AWKWARD_TEXT,
+        body='It\'s 3 &lt; 5 & "fine".',
+        authors=[author],
+        section=section,
+    )
+    _, feed = parse(client, reverse(name))
+    [entry] = feed.entries
+    assert seen(entry.title_detail) == AWKWARD_TEXT
+    assert seen(entry.summary_detail) == AWKWARD_TEXT
+    content = BeautifulSoup(entry.content[0].value, "html.parser")
+    assert content.get_text() == 'It\'s 3 < 5 & "fine".'
+    assert entry.author == "Siobhán O'Neill & Co"
+    assert "&#x27;" not in response_text(client, reverse(name))
+
+    _, section_feed = parse(client, reverse(name.replace("feed", "section-feed"), args=["qa"]))
+    assert seen(section_feed.feed.title_detail) == "Q&A <live> — InsidersFeed"
+
+
+def response_text(client, url):
+    return client.get(url).content.decode()
+
+
+ISO_TO_THE_SECOND = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$"
+
+
+def test_atom_dates_are_iso_8601_to_the_second_with_an_offset(client):
+    import re
+    import xml.etree.ElementTree as ET
+
+    ArticleFactory(published_at=timezone.now() - timedelta(minutes=90))  # with microseconds
+    root = ET.fromstring(client.get(reverse("articles:feed-atom")).content)  # noqa: S314
+    atom = "{http://www.w3.org/2005/Atom}"
+    dates = [element.text for element in root.iter() if element.tag in (
+        f"{atom}updated", f"{atom}published")]  # fmt: skip
+    assert len(dates) == 3
+    assert all(re.match(ISO_TO_THE_SECOND, value) for value in dates), dates
+
+
+def test_an_empty_atom_feed_still_dates_itself_to_the_second(client):
+    import re
+
+    _, feed = parse(client, reverse("articles:feed-atom"))
+    assert re.match(ISO_TO_THE_SECOND, feed.feed.updated), feed.feed.updated

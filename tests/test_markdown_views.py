@@ -64,7 +64,8 @@ def test_llms_txt_lists_recent_articles_with_their_markdown_links(client):
     assert lines[0] == "# InsidersFeed"
     assert lines[2].startswith("> ")
     assert "## Articles" in lines
-    entries = [line for line in lines if line.startswith("- ")]
+    section = lines[lines.index("## Articles") + 1 : lines.index("## Optional")]
+    entries = [line for line in section if line.startswith("- ")]
     link = re.compile(r"- \[(?P<title>(?:\\.|[^\]\\])+)\]\((?P<url>[^)]+)\): (?P<summary>.+)")
     [match] = [link.fullmatch(entry) for entry in entries]
     assert match["title"] == r"A \[bracketed\] title"

@@ -4,11 +4,13 @@ from datetime import datetime, timedelta
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from articles.canonical import default_social_image
 from articles.models import Article, Author
 
 from .factories import ArticleFactory, AuthorFactory, FAQEntryFactory, SectionFactory
@@ -254,3 +256,19 @@ def test_hostile_text_stays_text_in_json_ld_and_meta_tags(client):
         f"Standfirst {evil}"
     )
     assert page.find("b") is None
+
+
+def test_home_carries_the_same_twitter_set_as_articles(client):
+    page = soup(client.get(reverse("articles:home")))
+    twitter = {
+        meta["name"]: meta["content"]
+        for meta in page.find_all("meta", attrs={"name": lambda n: n and n.startswith("twitter:")})
+    }
+    image = default_social_image()
+    assert twitter == {
+        "twitter:card": "summary_large_image",
+        "twitter:title": "InsidersFeed",
+        "twitter:description": settings.SITE_DESCRIPTION,
+        "twitter:image": image.url,
+        "twitter:image:alt": image.alt,
+    }

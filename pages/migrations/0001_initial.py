@@ -30,6 +30,7 @@ class Migration(migrations.Migration):
                 ("versions", models.JSONField(default=dict)),
                 ("valid_until", models.DateTimeField(blank=True, null=True)),
                 ("last_modified", models.CharField(blank=True, max_length=40)),
+                ("headers", models.JSONField(default=dict)),
             ],
         ),
         migrations.CreateModel(

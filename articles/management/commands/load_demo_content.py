@@ -4,13 +4,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles.article_markdown import parse, save_parsed
-from articles.models import Status
+from articles.models import SitePage, Status
+from articles.newlines import normalise_newlines
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_content"
 
 
 class Command(BaseCommand):
-    help = "Load the demo articles (published), updating them in place when run again."
+    help = (
+        "Load the demo articles (published), updating them in place when run again, and the "
+        "trust pages that do not exist yet (an editor's own text is never replaced)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -28,5 +32,25 @@ class Command(BaseCommand):
                     )
                 if verbosity >= 2:
                     self.stdout.write(f"  {path.name}: {parsed.title}")
+            created = self.load_site_pages(dry_run)
         verb = "Checked" if dry_run else "Loaded"
         self.stdout.write(self.style.SUCCESS(f"{verb} {len(files)} demo articles."))
+        kept = len(SitePage.Kind.values) - len(created)
+        self.stdout.write(
+            f"{'Would create' if dry_run else 'Created'} {len(created)} trust pages"
+            f"{': ' + ', '.join(created) if created else ''}; kept {kept} that exist."
+        )
+
+    def load_site_pages(self, dry_run):
+        created = []
+        for kind in SitePage.Kind.values:
+            if SitePage.objects.filter(kind=kind).exists():
+                continue
+            text = normalise_newlines((DEMO_DIR / "site_pages" / f"{kind}.md").read_text("utf-8"))
+            title, _, body = text.partition("\n")
+            page = SitePage(kind=kind, title=title.removeprefix("# ").strip(), body=body.strip())
+            page.full_clean()
+            if not dry_run:
+                page.save()
+            created.append(kind)
+        return created
