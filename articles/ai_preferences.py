@@ -9,7 +9,6 @@ list of known crawlers, so they cannot disagree.
 from dataclasses import dataclass
 from functools import wraps
 
-
 from .models import AIPreference, SiteAIPreferences
 
 TRAINING, ANSWERS, USER_FETCH = "training", "answers", "user_fetch"
