@@ -144,7 +144,9 @@ def postgres_database():
 @contextmanager
 def gunicorn(env, port=None):
     port = port or free_port()
-    env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "SITE_URL": f"http://127.0.0.1:{port}"}
+    # Instances of one site share its SITE_URL when the caller names it; else their own address.
+    site_url = env.get("SITE_URL") or f"http://127.0.0.1:{port}"
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "SITE_URL": site_url}
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "insidersfeed.wsgi"],
         cwd=PROJECT,

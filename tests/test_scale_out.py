@@ -104,6 +104,7 @@ def corrections_shown(html):
 
 def test_an_edit_published_through_one_instance_is_served_fresh_by_the_other(shared_backends):
     env, article_id = shared_backends
+    env = {**env, "SITE_URL": "http://127.0.0.1"}  # one site: the same pages from each instance
     with gunicorn(env) as first, gunicorn(env) as second:
         reader = Browser(second)
         status, headers, html = reader.get(ARTICLE)
