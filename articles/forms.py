@@ -102,9 +102,13 @@ class ArticleAdminForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].widget.attrs["data-search-limit"] = limit
         for name in HEADLINE_FIELDS:
-            # Written in the page's own type, as wide as the page (see admin.css).
+            # Written in the page's own type, as wide as the page and as tall as the text
+            # (see admin.css); one line all the same: see clean_one_line.
             if name in self.fields:
-                self.fields[name].widget.attrs["class"] = f"desk-{name}"
+                attrs = {**self.fields[name].widget.attrs, "rows": 1, "class": f"desk-{name}"}
+                self.fields[name].widget = forms.Textarea(attrs=attrs)
+        if "title" in self.fields:
+            self.fields["title"].label = "Headline"
         if "slug" in self.fields and self.instance.is_public:
             self.fields["slug"].widget.attrs["data-published-slug"] = self.instance.slug
 
@@ -118,6 +122,18 @@ class ArticleAdminForm(forms.ModelForm):
         except UploadRejected as rejected:
             raise ValidationError(str(rejected), code="image") from rejected
         return SimpleUploadedFile(f"image.{extension}", data)
+
+    def clean_one_line(self, name):
+        return " ".join(self.cleaned_data.get(name, "").split())
+
+    def clean_title(self):
+        return self.clean_one_line("title")
+
+    def clean_standfirst(self):
+        return self.clean_one_line("standfirst")
+
+    def clean_kicker(self):
+        return self.clean_one_line("kicker")
 
     def clean_body(self):
         """Callouts pasted or typed as the reference writes them become callout rows."""
@@ -145,6 +161,9 @@ class ArticleAdminForm(forms.ModelForm):
         if loaded == current:
             return
         self.conflicts = stale_conflicts(self.instance, loaded, self.data)
+        for conflict in self.conflicts:
+            if conflict["name"] in self.fields:
+                conflict["label"] = self.fields[conflict["name"]].label
         # The form comes back with the person's text and both versions side by side; it now
         # carries the current version, so saving it again, after choosing, goes through.
         self.data = self.data.copy()

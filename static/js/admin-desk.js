@@ -324,6 +324,14 @@
     });
     form.addEventListener("input", function (event) { followLabel(event, body); }, true);
     merging(form);
+    // The headline block wraps like the page but stays one line: Enter moves on.
+    document.querySelectorAll(".desk-headline textarea").forEach(function (area) {
+      area.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") {
+          event.preventDefault();
+        }
+      });
+    });
     var offered = keepDraft(form, desk, status);
     autosave(form, desk, status, offered);
     var frame = document.querySelector(".desk-preview__frame");
