@@ -18,11 +18,16 @@ from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 
-from . import desk, editorial, workflow
+from . import desk, editorial, revisions, workflow
 from .canonical import absolute_url
-from .forms import ArticleAdminForm, CalloutForm, CalloutFormSet, CorrectionFormSet
+from .forms import (
+    PUBLISHING_BUTTONS,
+    ArticleAdminForm,
+    CalloutForm,
+    CalloutFormSet,
+    CorrectionFormSet,
+)
 from .models import (
     Article,
     Author,
@@ -145,23 +150,22 @@ class ArticleAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         before = getattr(request, "article_state_before_revert", None)
         if before is None and change:
-            before = Article.objects.filter(pk=obj.pk).values_list("status", "published_at").get()
+            before = workflow.stored_state(obj)
         saved_slug = form.initial.get("slug") if change else None
-        if workflow.is_publishing_change(before, (obj.status, obj.published_at)) and not (
-            self.has_publish_permission(request)
-        ):
-            # The form's choices already stop this; a crafted request stops here.
-            raise PermissionDenied("Only editors publish, schedule or unpublish articles.")
         was_public = (
             change
             and before[0] == Status.PUBLISHED
             and before[1] is not None
             and before[1] <= timezone.now()
         )
-        super().save_model(request, obj, form, change)
-        action = workflow.transition(before, (obj.status, obj.published_at))
-        if action:
-            workflow.record(obj, request.user, action)
+        workflow.change_status(
+            obj,
+            user=request.user,
+            status=obj.status,
+            published_at=obj.published_at,
+            via="the change form",
+            before=before,
+        )
         if was_public and saved_slug and saved_slug != obj.slug:
             messages.info(
                 request,
@@ -228,17 +232,11 @@ class ArticleAdmin(VersionAdmin):
         self.apply_status(request, articles, Status.UNPUBLISHED, "Unpublished")
 
     def apply_status(self, request, articles, status, verb, at=None):
-        # changelist_view runs inside a revision, so each save here is recorded too.
         count = 0
         for article in articles:
-            before = (article.status, article.published_at)
-            article.status = status
-            if at is not None:
-                article.published_at = at
-            article.save()
-            action = workflow.transition(before, (article.status, article.published_at))
-            if action:
-                workflow.record(article, request.user, action)
+            workflow.change_status(
+                article, user=request.user, status=status, published_at=at, via="the article list"
+            )
             count += 1
         if count:
             reversion.set_comment(f"{verb} from the article list.")
@@ -252,13 +250,30 @@ class ArticleAdmin(VersionAdmin):
             raise Http404("No such article.")
         if request.method == "POST" and not self.has_change_permission(request, article):
             raise PermissionDenied
+        version = revisions.article_version(version_id, article.pk)
         request.article_state_before_revert = (article.status, article.published_at)
-        version = Version.objects.get_for_object(article).filter(pk=version_id).first()
-        if version is None:
-            raise Http404("No such revision of this article.")
-        context = {"restore_changes": desk.restore_changes(article, version)}
+        context = {
+            "title": f"Revert {version.object_repr}",
+            "revert": True,
+            "restore_changes": desk.restore_changes(article, version),
+        }
         context.update(extra_context or {})
-        return super().revision_view(request, object_id, version_id, context)
+        template = self.revision_form_template
+        return revisions.restore_form_view(
+            self, request, version, template, context, not self.has_publish_permission(request)
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = revisions.article_version(version_id)  # only articles that were deleted
+        request.article_state_before_revert = (None, None)
+        context = {"title": f"Recover {version.object_repr}", "recover": True}
+        context.update(extra_context or {})
+        template = self._reversion_get_template_list("recover_form.html")
+        return revisions.restore_form_view(
+            self, request, version, template, context, not self.has_publish_permission(request)
+        )
 
     # Share links and the change form's extras.
 
@@ -306,8 +321,16 @@ class ArticleAdmin(VersionAdmin):
         )
         return redirect("admin:articles_article_change", article.pk)
 
+    def response_change(self, request, obj):
+        # A publishing button saves and stays on the article, saying where it now stands.
+        if any(button in request.POST for button in PUBLISHING_BUTTONS):
+            messages.success(request, f"“{obj}” is now {obj.workflow_state.lower()}.")
+            return redirect("admin:articles_article_change", obj.pk)
+        return super().response_change(request, obj)
+
     def render_change_form(self, request, context, *args, **kwargs):
         context["callout_kinds"] = Callout.Kind.choices
+        context["can_publish"] = self.has_publish_permission(request) and not context.get("revert")
         return super().render_change_form(request, context, *args, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -28,9 +28,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from . import workflow
 from .models import Article, Author, Callout, Correction, FAQEntry, Section, Status, unique_slug
 from .rendering import CALLOUT_MARKER
 
@@ -40,6 +42,8 @@ CALLOUT_LINE = re.compile(
 )
 METADATA_LINE = re.compile(r"^(?P<key>Canonical|Section|Published): (?P<value>.+)$")
 FAQ_HEADING = "## FAQ"
+# Room for the marker a label becomes, with a "-2" suffix for a repeated one.
+MARKER_LENGTH = Callout._meta.get_field("marker").max_length
 CORRECTIONS_HEADING = "## Corrections"
 
 
@@ -85,8 +89,13 @@ def parse(text):
     article = ParsedArticle(title=title.strip(), standfirst=standfirst.strip(), kicker=kicker or "")
     article.byline = _split_byline(byline.split(" · ")[0])
 
+    seen = set()
     while cursor.peek() is not None and (match := METADATA_LINE.match(cursor.peek())):
         key, value = match["key"], match["value"].strip()
+        if key in seen:
+            # Which article a file updates must never hang on which of two lines wins.
+            raise MarkdownFormatError(cursor.number, f"a second '{key}:' line.")
+        seen.add(key)
         if key == "Canonical":
             article.canonical = value
             article.slug = _slug_from_url(value, cursor.number)
@@ -220,7 +229,7 @@ def extract_callouts(text, taken=(), first_number=1):
             text_lines.append(lines[index][1:].removeprefix(" "))
             index += 1
         label = (match["label"] or "").strip()
-        marker = base = slugify(label) or kind
+        marker = base = slugify(label)[: MARKER_LENGTH - 3].strip("-") or kind
         suffix = 2
         while marker in markers:
             marker, suffix = f"{base}-{suffix}", suffix + 1
@@ -273,17 +282,27 @@ def _parse_corrections(lines, heading_index):
 
 
 @transaction.atomic
-def save_parsed(parsed, status=Status.DRAFT):
-    """Create or update the article with the parsed slug; all or nothing."""
+def save_parsed(parsed, status=None, *, user=None, trusted=False, via="import"):
+    """Create or update the article with the parsed slug; all or nothing.
+
+    `status` None keeps an existing article's status (a new one is a draft). The status and
+    publication time go through the publishing action, which checks `user` (or `trusted`, for
+    operator commands), writes one revision of the finished article and the audit event.
+    """
     article = Article.objects.filter(slug=parsed.slug).first() if parsed.slug else None
     article = article or Article(slug=parsed.slug)
+    before = workflow.stored_state(article)
+    status = status or (before[0] if before else Status.DRAFT)
+    published_at = parsed.published_at or article.published_at
+    if status == Status.PUBLISHED and published_at is None:
+        published_at = timezone.now()
+    workflow.check_permission(user, before, (status, published_at), trusted=trusted)
     article.title = parsed.title
     article.standfirst = parsed.standfirst
     article.kicker = parsed.kicker
     article.body = parsed.body
-    article.status = status
-    if parsed.published_at:
-        article.published_at = parsed.published_at
+    # Content first under the stored status; the publishing action makes the change at the end.
+    article.status, article.published_at = before or (Status.DRAFT, None)
     if parsed.section:
         article.section = Section.objects.filter(name=parsed.section).first() or (
             Section.objects.create(
@@ -317,6 +336,15 @@ def save_parsed(parsed, status=Status.DRAFT):
             correction.full_clean(exclude=["article"])
             correction.save()
     article.refresh_body_html()
+    workflow.change_status(
+        article,
+        user=user,
+        trusted=trusted,
+        status=status,
+        published_at=published_at,
+        via=via,
+        before=before,
+    )
     return article
 
 
@@ -344,7 +372,8 @@ def export(article):
     if article.kicker:
         parts.append(f"*{article.kicker}*")
     header = [f"By {names or f'The {settings.SITE_NAME} Desk'} · {settings.SITE_NAME}"]
-    header.append(f"Canonical: {article.get_canonical_url()}")
+    # Our own address, not a canonical override: the import reads the slug from this line.
+    header.append(f"Canonical: {article.get_site_url()}")
     if article.section:
         header.append(f"Section: {article.section.name}")
     if article.published_at:

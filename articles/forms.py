@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 
 from . import editorial
 from .article_markdown import MarkdownFormatError, extract_callouts
@@ -16,6 +17,9 @@ from .rendering import markers_in
 from .revisions import edit_token, stale_conflicts, stale_form_message
 
 CALLOUT_MARKER_FIELD = re.compile(r"^callouts-(\d+)-marker$")
+# The publishing panel's buttons: save the form and make the change in one click.
+PUBLISH_NOW, SCHEDULE, UNPUBLISH = "_publish_now", "_schedule", "_unpublish"
+PUBLISHING_BUTTONS = (PUBLISH_NOW, SCHEDULE, UNPUBLISH)
 
 
 def pending_callouts(article):
@@ -154,7 +158,23 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             self.refuse_stale_save(cleaned.get("loaded_version"))
+        self.apply_publishing_button(cleaned)
         return cleaned
+
+    def apply_publishing_button(self, cleaned):
+        """The status a publishing button asks for; the save then goes through
+        workflow.change_status, which checks the person may make it."""
+        now = timezone.now()
+        if PUBLISH_NOW in self.data:
+            cleaned["status"], cleaned["published_at"] = Status.PUBLISHED, now
+        elif SCHEDULE in self.data:
+            when = cleaned.get("published_at")
+            if when is None or when <= now:
+                self.add_error("published_at", "Set a date and time in the future to schedule.")
+            else:
+                cleaned["status"] = Status.PUBLISHED
+        elif UNPUBLISH in self.data:
+            cleaned["status"] = Status.UNPUBLISHED
 
     def refuse_stale_save(self, loaded):
         current = edit_token(self.instance.updated_at)

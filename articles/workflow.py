@@ -1,8 +1,11 @@
 """The newsroom's publishing rules: who may publish, what counts as publishing, the audit log,
 and signed share links for outside reviewers."""
 
+import reversion
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from .models import PublishingEvent, Status
@@ -57,6 +60,62 @@ def transition(before, after, now=None):
     if after_status == Status.REVIEW and before_status != Status.REVIEW:
         return PublishingEvent.Action.SUBMITTED
     return None
+
+
+def stored_state(article):
+    """The (status, published_at) pair the database holds for an article; None for a new one."""
+    if article.pk is None:
+        return None
+    row = type(article).objects.filter(pk=article.pk).values_list("status", "published_at")
+    return row.first()
+
+
+def check_permission(user, before, after, *, trusted=False):
+    """Refuse a publishing change to anyone without the publish permission.
+
+    `user=None` is for commands run by an operator; they must pass `trusted=True` to say so.
+    """
+    if user is None:
+        if not trusted:
+            raise PermissionDenied("Only a trusted command may change an article with no user.")
+        return
+    if is_publishing_change(before, after) and not can_publish(user):
+        raise PermissionDenied("Only editors publish, schedule or unpublish articles.")
+
+
+def change_status(
+    article, *, user, status, published_at=None, via, before=None, trusted=False, comment=""
+):
+    """The one way an article is saved with a status: every path that writes one uses it.
+
+    Checks that `user` may make this change (PermissionDenied for a publishing change without
+    `articles.publish_article`; `user=None` only with `trusted=True`, for operator commands),
+    sets `status` and, when given, `published_at` (None keeps the article's own time; the model
+    fills in "now" when it is published without one), saves the article with every other
+    change already made to it inside a django-reversion revision, writes the PublishingEvent
+    audit row when the change is worth logging, and returns that event or None.
+
+    `via` names the path in the revision's comment ("the change form", "the article list",
+    "import", ...). `before` is the (status, published_at) the article had, for callers whose
+    database row was already changed (a revision restore); by default it is read from the
+    database. The page cache and shared caches hear of the save through the post_save
+    receivers in articles/signals.py.
+    """
+    before = before if before is not None else stored_state(article)
+    after_time = published_at if published_at is not None else article.published_at
+    if status == Status.PUBLISHED and after_time is None:
+        after_time = timezone.now()
+    check_permission(user, before, (status, after_time), trusted=trusted)
+    with transaction.atomic(), reversion.create_revision():
+        article.status = status
+        article.published_at = after_time
+        article.save()
+        action = transition(before, (article.status, article.published_at))
+        if user is not None:
+            reversion.set_user(user)
+        label = action.label if action else "Saved"
+        reversion.set_comment(comment or f"{label} via {via}.")
+        return record(article, user, action) if action else None
 
 
 def record(article, user, action):

@@ -1,11 +1,16 @@
 """The change form reads callouts from the body the way the importer does."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.article_markdown import parse
-from articles.models import Article
+from articles.models import Article, PublishingEvent, Status
 
+from .admin_forms import form_fields
+from .factories import ArticleFactory
 from .pages import soup, text
 from .test_admin import ADD_URL, article_form, errors, formset
 
@@ -129,3 +134,57 @@ def test_headline_fields_are_one_line_with_their_real_limits(staff_client):
     title = page.select_one("#id_title")
     assert (title["maxlength"], title["data-search-limit"]) == ("200", "60")
     assert page.select_one("label[for=id_title]").get_text().startswith("Headline")
+
+
+def change(client, article, button, **changes):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_fields(client.get(url))
+    data.update(changes, **{button: "1"})
+    return client.post(url, data)
+
+
+def test_the_publishing_buttons_save_and_go_through_the_publishing_action(editor_client):
+    article = ArticleFactory(draft=True, title="Draft title")
+    response = change(editor_client, article, "_publish_now", title="Published title")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:articles_article_change", args=[article.pk])
+    article.refresh_from_db()
+    assert (article.title, article.is_public) == ("Published title", True)
+    assert [(e.action, e.user.username) for e in article.publishing_events.all()] == [
+        (PublishingEvent.Action.PUBLISHED, "ed")
+    ]
+    assert change(editor_client, article, "_unpublish").status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.UNPUBLISHED
+    assert article.publishing_events.first().action == PublishingEvent.Action.UNPUBLISHED
+
+
+def test_schedule_needs_a_time_in_the_future(editor_client):
+    article = ArticleFactory(draft=True)
+    refused = change(editor_client, article, "_schedule")
+    assert any("in the future" in message for message in errors(refused))
+    later = timezone.localtime() + timedelta(days=2)
+    response = change(
+        editor_client,
+        article,
+        "_schedule",
+        published_at_0=later.strftime("%Y-%m-%d"),
+        published_at_1=later.strftime("%H:%M:%S"),
+    )
+    assert response.status_code == 302, errors(response)
+    article.refresh_from_db()
+    assert article.workflow_state == "Scheduled"
+    assert article.publishing_events.first().action == PublishingEvent.Action.SCHEDULED
+
+
+def test_a_journalist_neither_sees_nor_uses_the_publishing_buttons(journalist_client):
+    article = ArticleFactory(draft=True)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert (
+        soup(journalist_client.get(url)).select("button[name^=_publish], button[name=_schedule]")
+        == []
+    )
+    assert change(journalist_client, article, "_publish_now").status_code == 403
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    assert not PublishingEvent.objects.exists()
