@@ -139,6 +139,21 @@
     }
     var current = version ? version.value : "";
     var offered = false;
+    // A success message after a submit: that save went through (the add form's draft too).
+    if (!hasErrors && document.querySelector(".messagelist .success")) {
+      Object.keys(window.localStorage).forEach(function (name) {
+        if (name.indexOf("insidersfeed:draft:") === 0) {
+          try {
+            if (JSON.parse(window.localStorage.getItem(name)).submitted) {
+              window.localStorage.removeItem(name);
+            }
+          } catch (error) {
+            window.localStorage.removeItem(name);
+          }
+        }
+      });
+      stored = null;
+    }
     if (stored) {
       var saved = stored.submitted && !hasErrors && (!current || stored.version !== current);
       if (saved || !differs(form, stored.fields)) {
@@ -152,15 +167,26 @@
         );
       }
     }
+    var submitting = false;
     var write = debounce(function () {
+      if (submitting) {
+        return;  // a late keystroke's timer must not undo the mark the submit left
+      }
       window.localStorage.setItem(key, JSON.stringify({
         savedAt: Date.now(), version: current, submitted: false, fields: snapshot(form),
       }));
       status.textContent = "Draft kept in this browser at " + clock(new Date()) + ".";
     }, DRAFT_DELAY);
-    form.addEventListener("input", write);
-    form.addEventListener("change", write);
+    // Only what the person does: widgets that set themselves up at load write no draft.
+    function written(event) {
+      if (event.isTrusted) {
+        write();
+      }
+    }
+    form.addEventListener("input", written);
+    form.addEventListener("change", written);
     form.addEventListener("submit", function () {
+      submitting = true;
       window.localStorage.setItem(key, JSON.stringify({
         savedAt: Date.now(), version: current, submitted: true, fields: snapshot(form),
       }));
