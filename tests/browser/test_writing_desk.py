@@ -110,6 +110,7 @@ def test_a_journalist_writes_the_reference_article(admin_page, live_server, arti
     assert frame.locator("h1.article__title").inner_text().startswith("Qwen quietly won")
     assert "[[callout" not in frame.locator(".article__body").inner_text()
 
+    page.evaluate("window.scrollTo(0, 0)")  # the preview stays beside the top of the body
     page.set_viewport_size({"width": 1280, "height": 1000})
     page.screenshot(path=str(artifacts / "desk-1280.png"), full_page=True)
     page.set_viewport_size({"width": 1920, "height": 1080})
@@ -118,7 +119,7 @@ def test_a_journalist_writes_the_reference_article(admin_page, live_server, arti
     page.screenshot(path=str(artifacts / "desk-800-stacked.png"), full_page=False)
     page.set_viewport_size({"width": 1280, "height": 1000})
 
-    me.click("input[name=_continue]")
+    me.click(".submit-row input[name=_continue]")
     page.locator(".messagelist .success").first.wait_for()
     article = Article.objects.get()
     assert [(c.kind, c.label) for c in article.callouts.all()] == [
@@ -155,7 +156,7 @@ def test_work_survives_a_reload_and_reaches_the_server_autosave(admin_page, live
     page.click("[data-recover-restore]")
     assert page.input_value("#id_body").endswith("A paragraph nobody saved.")
 
-    page.click("input[name=_continue]")
+    page.click(".submit-row input[name=_continue]")
     page.locator(".messagelist .success").first.wait_for()
     article.refresh_from_db()
     assert article.body.endswith("A paragraph nobody saved.")
@@ -172,12 +173,12 @@ def test_a_stale_save_is_merged_field_by_field(admin_page, live_server, artifact
     theirs = mine.context.new_page()
     theirs.goto(url)
     theirs.fill("#id_title", "Their better headline")
-    theirs.click("input[name=_continue]")
+    theirs.click(".submit-row input[name=_continue]")
     theirs.locator(".messagelist .success").first.wait_for()
     theirs.close()
 
     mine.fill("#id_body", "My rewritten body.")
-    mine.click("input[name=_continue]")
+    mine.click(".submit-row input[name=_continue]")
     merge = mine.locator(".desk-merge")
     merge.wait_for()
     headline = merge.locator("[data-merge-field=title]")
@@ -188,7 +189,7 @@ def test_a_stale_save_is_merged_field_by_field(admin_page, live_server, artifact
     headline.get_by_label("Use theirs").check()
     assert mine.input_value("#id_title") == "Their better headline"
     assert mine.input_value("#id_body") == "My rewritten body."
-    mine.click("input[name=_continue]")
+    mine.click(".submit-row input[name=_continue]")
     mine.locator(".messagelist .success").first.wait_for()
     article.refresh_from_db()
     assert (article.title, article.body) == ("Their better headline", "My rewritten body.")
