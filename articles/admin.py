@@ -1,5 +1,3 @@
-import time
-from datetime import timedelta
 from functools import partial
 
 import reversion
@@ -7,14 +5,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
@@ -42,8 +38,6 @@ from .models import (
 from .rendering import markers_in
 
 MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-# How long an opened change form counts as "open" for the who-else-is-here notice.
-PRESENCE_SECONDS = 10 * 60
 
 
 class CalloutInline(admin.StackedInline):
@@ -280,7 +274,7 @@ class ArticleAdmin(VersionAdmin):
     def get_urls(self):
         share = path(
             "<path:object_id>/share-link/",
-            self.admin_site.admin_view(self.share_link_view),
+            self.admin_site.admin_view(desk.share_link),
             name="articles_article_share_link",
         )
         view = self.admin_site.admin_view
@@ -299,28 +293,6 @@ class ArticleAdmin(VersionAdmin):
             *super().get_urls(),
         ]
 
-    def share_link_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_publish_permission(request):
-            raise PermissionDenied
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404("No such article.")
-        token = workflow.share_token(article)
-        url = absolute_url(reverse("articles:shared-preview", args=[token]))
-        expires = timezone.localtime() + timedelta(seconds=settings.SHARE_LINK_MAX_AGE)
-        messages.success(
-            request,
-            format_html(
-                "Share link for an outside reviewer, working until {}: "
-                '<input class="share-link" readonly value="{}" aria-label="Share link">',
-                expires.strftime("%-d %b %Y %H:%M"),
-                url,
-            ),
-        )
-        return redirect("admin:articles_article_change", article.pk)
-
     def response_change(self, request, obj):
         # A publishing button saves and stays on the article, saying where it now stands.
         if any(button in request.POST for button in PUBLISHING_BUTTONS):
@@ -337,7 +309,7 @@ class ArticleAdmin(VersionAdmin):
         article = self.get_object(request, unquote(object_id))
         context = {
             "can_share": self.has_publish_permission(request),
-            "also_open": self.note_open(object_id, request.user),
+            "also_open": desk.also_open(object_id, request.user),
             "autosave": desk.pending_autosave(article, request.user),
             "publishing_events": article.publishing_events.select_related("user")[:20]
             if article
@@ -345,23 +317,6 @@ class ArticleAdmin(VersionAdmin):
         }
         context.update(extra_context or {})
         return super().change_view(request, object_id, form_url, context)
-
-    def note_open(self, object_id, user):
-        """Remember who has this form open; return the others who opened it lately."""
-        key = f"articles:article-open:{object_id}"
-        now = time.time()
-        opened = {
-            pk: (name, at) for pk, (name, at) in cache.get(key, {}).items()
-            if now - at < PRESENCE_SECONDS
-        }  # fmt: skip
-        others = [
-            (name, max(1, round((now - at) / 60)))
-            for pk, (name, at) in opened.items()
-            if pk != user.pk
-        ]
-        opened[user.pk] = (user.get_username(), now)
-        cache.set(key, opened, PRESENCE_SECONDS)
-        return others
 
     @admin.display(description="State", ordering="status")
     def state(self, article):

@@ -1,19 +1,27 @@
 """The writing desk's own admin views: the live article preview, the autosave, revision
 compare, and the lists on the admin index. Staff only; the admin wraps each view."""
 
+import time
+from datetime import timedelta
 from types import SimpleNamespace
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from reversion.models import Version
 
 from . import workflow
 from .article_markdown import MarkdownFormatError, extract_callouts
+from .canonical import absolute_url
 from .models import (
     Article,
     Author,
@@ -30,6 +38,8 @@ from .revisions import article_snapshot, differences, revision_snapshot
 # A preview or autosave larger than this is refused: the article limit is far below it.
 MAX_FORM_BYTES = 1024 * 1024
 DESK_LIST_LENGTH = 8
+# How long an opened change form counts as "open" for the who-else-is-here notice.
+PRESENCE_SECONDS = 10 * 60
 
 
 def can_edit(user, article):
@@ -249,3 +259,40 @@ def desk_lists(user):
         {"title": title, "articles": list(queryset[:DESK_LIST_LENGTH]), "empty": empty}
         for title, queryset, empty in lists
     ]
+
+
+@require_POST
+def share_link(request, object_id):
+    """A signed link for an outside reviewer, shown once in a message; editors only."""
+    if not workflow.can_publish(request.user):
+        raise PermissionDenied
+    article = _article_or_404(object_id)
+    token = workflow.share_token(article)
+    url = absolute_url(reverse("articles:shared-preview", args=[token]))
+    expires = timezone.localtime() + timedelta(seconds=settings.SHARE_LINK_MAX_AGE)
+    messages.success(
+        request,
+        format_html(
+            "Share link for an outside reviewer, working until {}: "
+            '<input class="share-link" readonly value="{}" aria-label="Share link">',
+            expires.strftime("%-d %b %Y %H:%M"),
+            url,
+        ),
+    )
+    return redirect("admin:articles_article_change", article.pk)
+
+
+def also_open(object_id, user):
+    """Remember who has this form open; return the others who opened it lately."""
+    key = f"articles:article-open:{object_id}"
+    now = time.time()
+    opened = {
+        pk: (name, at) for pk, (name, at) in cache.get(key, {}).items()
+        if now - at < PRESENCE_SECONDS
+    }  # fmt: skip
+    others = [
+        (name, max(1, round((now - at) / 60))) for pk, (name, at) in opened.items() if pk != user.pk
+    ]
+    opened[user.pk] = (user.get_username(), now)
+    cache.set(key, opened, PRESENCE_SECONDS)
+    return others
