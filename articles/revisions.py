@@ -181,8 +181,8 @@ def stale_form_message(article, token):
     if changed:
         parts.append("Fields that changed: " + ", ".join(changed) + ".")
     parts.append(
-        "Your text is kept below. Open the article in another tab to compare, "
-        "then save again to replace their version with yours."
+        "Your text is kept in the form. Above, each field they changed is shown beside "
+        "yours: choose per field, then save again to store the form as it then stands."
     )
     return " ".join(parts)
 
