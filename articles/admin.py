@@ -1,30 +1,33 @@
-import time
-from datetime import timedelta
+from functools import partial
 
 import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
-from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
-from . import editorial, people, revisions, workflow  # noqa: F401 (people: the user admin)
+from . import desk, editorial, people, revisions, workflow  # noqa: F401 (people: the user admin)
 from .canonical import absolute_url
-from .editor import UploadRejected, decode_image
+from .forms import (
+    PUBLISHING_BUTTONS,
+    ArticleAdminForm,
+    CalloutForm,
+    CalloutFormSet,
+    CorrectionFormSet,
+)
 from .models import (
     Article,
     Author,
+    Autosave,
     Callout,
     Correction,
     FAQEntry,
@@ -35,67 +38,25 @@ from .models import (
     Status,
 )
 from .rendering import markers_in
-from .revisions import edit_token, stale_form_message
 
 MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-# How long an opened change form counts as "open" for the who-else-is-here notice.
-PRESENCE_SECONDS = 10 * 60
-
-
-class CalloutFormSet(BaseInlineFormSet):
-    """Every callout must have its marker in the body, and every marker a callout."""
-
-    def clean(self):
-        super().clean()
-        body_markers = set(markers_in(self.instance.body))
-        callout_markers = set()
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            marker = form.cleaned_data.get("marker")
-            if marker and marker not in body_markers:
-                form.add_error(
-                    "marker",
-                    f"The body has no line [[callout:{marker}]]. Add that line where this "
-                    "callout belongs, or change the marker.",
-                )
-            callout_markers.add(marker)
-        missing = sorted(body_markers - callout_markers)
-        if missing:
-            raise ValidationError(
-                "The body places callouts that do not exist: "
-                + ", ".join(f"[[callout:{name}]]" for name in missing)
-                + ". Add a callout with that marker, or remove the line from the body."
-            )
 
 
 class CalloutInline(admin.StackedInline):
     model = Callout
+    form = CalloutForm
     formset = CalloutFormSet
     formfield_overrides = MARKDOWN_EDITOR
-    fields = [("kind", "label"), "marker", "body", "order"]
+    # The order is the body's: save_related numbers callouts by where their markers stand.
+    fields = [("kind", "label", "marker"), "body"]
     extra = 0
 
 
 class FAQEntryInline(admin.StackedInline):
     model = FAQEntry
     formfield_overrides = MARKDOWN_EDITOR
-    fields = ["question", "answer", "order"]
+    fields = ["question", "answer"]  # in the order of the rows: see save_related
     extra = 0
-
-
-class CorrectionFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if self.instance.is_public:
-            return
-        for form in self.forms:
-            data = form.cleaned_data
-            if data and not data.get("DELETE") and form.instance.pk is None and form.has_changed():
-                raise ValidationError(
-                    "Corrections go on published articles. While the article is unpublished, "
-                    "fix the text itself."
-                )
 
 
 class CorrectionInline(admin.TabularInline):
@@ -106,70 +67,6 @@ class CorrectionInline(admin.TabularInline):
         Correction._meta.get_field("text").__class__: {"widget": forms.Textarea(attrs={"rows": 3})}
     }
     extra = 0
-
-
-class ArticleAdminForm(forms.ModelForm):
-    """The change form, with the publishing rules, the image check and stale-save protection."""
-
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
-    # Set per request by ArticleAdmin.get_form: the statuses this user may choose.
-    allowed_statuses = list(Status)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = edit_token(self.instance.updated_at)
-        if "status" in self.fields:
-            field = self.fields["status"]
-            field.choices = [(status.value, status.label) for status in self.allowed_statuses]
-            field.error_messages["invalid_choice"] = (
-                "Only editors publish, schedule or unpublish. Choose “In review” to hand "
-                "the article to an editor."
-            )
-        limits = {
-            "title": editorial.SEARCH_TITLE_LIMIT,
-            "seo_title": editorial.SEARCH_TITLE_LIMIT,
-            "standfirst": editorial.SEARCH_DESCRIPTION_LIMIT,
-            "seo_description": editorial.SEARCH_DESCRIPTION_LIMIT,
-        }
-        for name, limit in limits.items():
-            if name in self.fields:
-                self.fields[name].widget.attrs["data-char-limit"] = limit
-        if "slug" in self.fields and self.instance.is_public:
-            self.fields["slug"].widget.attrs["data-published-slug"] = self.instance.slug
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if not isinstance(image, UploadedFile):
-            return image
-        image.seek(0)
-        try:
-            data, extension = decode_image(image)
-        except UploadRejected as rejected:
-            raise ValidationError(str(rejected), code="image") from rejected
-        return SimpleUploadedFile(f"image.{extension}", data)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            self.refuse_stale_save(cleaned.get("loaded_version"))
-        return cleaned
-
-    def refuse_stale_save(self, loaded):
-        current = edit_token(self.instance.updated_at)
-        if loaded == current:
-            return
-        # The form comes back with the person's text; it now carries the current version, so
-        # saving it again, after comparing, knowingly replaces the other save.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("loaded_version")] = current
-        if not loaded:
-            raise ValidationError(
-                "This form does not say which version of the article it was opened at. "
-                "Your text is kept below: compare it with the saved article, then save again.",
-                code="stale",
-            )
-        raise ValidationError(stale_form_message(self.instance, loaded), code="stale")
 
 
 @admin.register(Article)
@@ -186,26 +83,43 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "published_at"
     actions = ["submit_for_review", "publish_now", "schedule", "unpublish"]
     history_latest_first = True
+    object_history_template = "admin/articles/article/object_history.html"
+    revision_form_template = "admin/articles/article/revision_form.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "kicker", "body", "loaded_version"]}),
-        ("Byline and section", {"fields": ["authors", "section"]}),
-        ("Image", {"fields": ["image", "image_alt"]}),
-        ("Search", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
+        ("Publishing", {"fields": [("status", "published_at")], "classes": ["desk-publish"]}),
         (
-            "Before you publish",
-            {"fields": ["editorial_checks", "search_preview", "social_preview"]},
+            None,
+            {
+                "fields": ["title", "standfirst", "kicker", "loaded_version"],
+                "classes": ["desk-headline"],
+            },
         ),
-        ("Publishing", {"fields": ["status", "published_at", "canonical_url"]}),
+        (None, {"fields": ["body"], "classes": ["desk-body"]}),
+        ("Byline and section", {"fields": [("authors", "section")], "classes": ["desk-side"]}),
+        ("Image", {"fields": [("image", "image_alt")], "classes": ["desk-side"]}),
+        ("Before you publish", {"fields": ["editorial_checks"], "classes": ["desk-side"]}),
+        (
+            "Address, search and social",
+            {
+                "fields": [
+                    "slug", "canonical_url", "seo_title", "seo_description",
+                    "search_preview", "social_preview",
+                ],
+                "classes": ["collapse", "desk-side"],
+            },
+        ),
         (
             "AI use",
-            {"fields": ["ai_training", "ai_answers", "ai_user_fetch"], "classes": ["collapse"]},
+            {
+                "fields": ["ai_training", "ai_answers", "ai_user_fetch"],
+                "classes": ["collapse", "desk-side"],
+            },
         ),
-        ("Publishing history", {"fields": ["publishing_history"], "classes": ["collapse"]}),
-    ]
-    readonly_fields = ["editorial_checks", "search_preview", "social_preview", "publishing_history"]
+    ]  # fmt: skip
+    readonly_fields = ["editorial_checks", "search_preview", "social_preview"]
 
     class Media:
-        js = ["js/admin-markdownx-inlines.js", "js/admin-editorial-aids.js"]
+        js = ["js/admin-markdownx-inlines.js", "js/admin-editorial-aids.js", "js/admin-desk.js"]
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
@@ -219,8 +133,7 @@ class ArticleAdmin(VersionAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        # A published or scheduled article is the editors' to change.
-        return obj is None or obj.status != Status.PUBLISHED or self.has_publish_permission(request)
+        return desk.can_edit(request.user, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -265,7 +178,27 @@ class ArticleAdmin(VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        for warning in editorial.warnings(form.instance):
+        article = form.instance
+        for parsed in getattr(article, "pending_callouts", []):
+            Callout.objects.create(
+                article=article,
+                kind=parsed.kind,
+                label=parsed.label,
+                body=parsed.body,
+                marker=parsed.marker,
+            )
+        # Callouts stand in the body's order; FAQ entries in the order of their rows.
+        placed = markers_in(article.body)
+        for callout in article.callouts.all():
+            order = placed.index(callout.marker) if callout.marker in placed else len(placed)
+            Callout.objects.filter(pk=callout.pk).update(order=order)
+        faq = next((f for f in formsets if f.model is FAQEntry), None)
+        if faq is not None:
+            rows = [f.instance for f in faq.forms if f.instance.pk and f not in faq.deleted_forms]
+            for order, entry in enumerate(rows):
+                FAQEntry.objects.filter(pk=entry.pk).update(order=order)
+        Autosave.objects.filter(article=article, user=request.user).delete()
+        for warning in editorial.warnings(article):
             messages.warning(request, warning)
 
     # Workflow actions on the article list.
@@ -321,9 +254,13 @@ class ArticleAdmin(VersionAdmin):
             raise PermissionDenied
         version = revisions.article_version(version_id, article.pk)
         request.article_state_before_revert = (article.status, article.published_at)
-        context = {"title": f"Revert {version.object_repr}", "revert": True}
+        context = {
+            "title": f"Revert {version.object_repr}",
+            "revert": True,
+            "restore_changes": desk.restore_changes(article, version),
+        }
         context.update(extra_context or {})
-        template = self._reversion_get_template_list("revision_form.html")
+        template = self.revision_form_template
         return revisions.restore_form_view(
             self, request, version, template, context, not self.has_publish_permission(request)
         )
@@ -345,74 +282,54 @@ class ArticleAdmin(VersionAdmin):
     def get_urls(self):
         share = path(
             "<path:object_id>/share-link/",
-            self.admin_site.admin_view(self.share_link_view),
+            self.admin_site.admin_view(desk.share_link),
             name="articles_article_share_link",
         )
-        revoke = path(
-            "<path:object_id>/share-link/revoke/",
-            self.admin_site.admin_view(self.revoke_share_links_view),
-            name="articles_article_revoke_share_links",
-        )
-        return [revoke, share, *super().get_urls()]
-
-    def revoke_share_links_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_publish_permission(request):
-            raise PermissionDenied
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404("No such article.")
-        workflow.revoke_share_links(article)
-        messages.success(request, "Every share link given out for this article stops working.")
-        return redirect("admin:articles_article_change", article.pk)
-
-    def share_link_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_publish_permission(request):
-            raise PermissionDenied
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404("No such article.")
-        token = workflow.share_token(article)
-        url = absolute_url(reverse("articles:shared-preview", args=[token]))
-        expires = timezone.localtime() + timedelta(seconds=settings.SHARE_LINK_MAX_AGE)
-        messages.success(
-            request,
-            format_html(
-                "Share link for an outside reviewer, working until {}: "
-                '<input class="share-link" readonly value="{}" aria-label="Share link">',
-                expires.strftime("%-d %b %Y %H:%M"),
-                url,
+        view = self.admin_site.admin_view
+        return [
+            share,
+            path(
+                "<path:object_id>/share-link/revoke/",
+                view(desk.revoke_share_links),
+                name="articles_article_revoke_share_links",
             ),
-        )
-        return redirect("admin:articles_article_change", article.pk)
+            path("preview/", view(desk.preview), name="articles_article_preview"),
+            path("<path:object_id>/preview/", view(desk.preview), name="articles_article_preview"),
+            path(
+                "<path:object_id>/autosave/", view(desk.autosave), name="articles_article_autosave"
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                view(partial(desk.compare, model_admin=self)),
+                name="articles_article_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def response_change(self, request, obj):
+        # A publishing button saves and stays on the article, saying where it now stands.
+        if any(button in request.POST for button in PUBLISHING_BUTTONS):
+            messages.success(request, f"“{obj}” is now {obj.workflow_state.lower()}.")
+            return redirect("admin:articles_article_change", obj.pk)
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["callout_kinds"] = Callout.Kind.choices
+        context["can_publish"] = self.has_publish_permission(request) and not context.get("revert")
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
         context = {
             "can_share": self.has_publish_permission(request),
-            "also_open": self.note_open(object_id, request.user),
+            "also_open": desk.also_open(object_id, request.user),
+            "autosave": desk.pending_autosave(article, request.user),
+            "publishing_events": article.publishing_events.select_related("user")[:20]
+            if article
+            else [],
         }
         context.update(extra_context or {})
         return super().change_view(request, object_id, form_url, context)
-
-    def note_open(self, object_id, user):
-        """Remember who has this form open; return the others who opened it lately."""
-        key = f"articles:article-open:{object_id}"
-        now = time.time()
-        opened = {
-            pk: (name, at) for pk, (name, at) in cache.get(key, {}).items()
-            if now - at < PRESENCE_SECONDS
-        }  # fmt: skip
-        others = [
-            (name, max(1, round((now - at) / 60)))
-            for pk, (name, at) in opened.items()
-            if pk != user.pk
-        ]
-        opened[user.pk] = (user.get_username(), now)
-        cache.set(key, opened, PRESENCE_SECONDS)
-        return others
 
     @admin.display(description="State", ordering="status")
     def state(self, article):
@@ -424,68 +341,30 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description="Checks")
     def editorial_checks(self, article):
-        found = editorial.warnings(article)
-        if not found:
-            return "Nothing to flag."
-        return format_html(
-            '<ul class="editorial-warnings">{}</ul>',
-            format_html_join("", "<li>{}</li>", ((warning,) for warning in found)),
-        )
+        template = "admin/articles/article/includes/editorial_checks.html"
+        return render_to_string(template, {"warnings": editorial.warnings(article)})
 
     @admin.display(description="In search results")
     def search_preview(self, article):
-        path = article.get_absolute_url() if article.slug else "/news/…/"
-        return format_html(
-            '<div class="search-preview" data-search-preview>'
-            '<span class="search-preview__url" data-preview="url">{}</span>'
-            '<span class="search-preview__title" data-preview="title">{}</span>'
-            '<span class="search-preview__description" data-preview="description">{}</span>'
-            "</div>",
-            absolute_url(path),
-            editorial.search_title(article),
-            editorial.search_description(article),
+        return render_to_string(
+            "admin/articles/article/includes/search_preview.html",
+            {
+                "url": absolute_url(article.get_absolute_url() if article.slug else "/news/…/"),
+                "title": editorial.search_title(article),
+                "description": editorial.search_description(article),
+            },
         )
 
     @admin.display(description="On social media")
     def social_preview(self, article):
-        image = (
-            format_html('<img src="{}" alt="" class="social-preview__image">', article.image.url)
-            if article.image
-            else format_html('<span class="social-preview__no-image">{}</span>', "No image")
-        )
-        return format_html(
-            '<div class="social-preview" data-social-preview>{}'
-            '<span class="social-preview__site">{}</span>'
-            '<span class="social-preview__title" data-preview="title">{}</span>'
-            '<span class="social-preview__description" data-preview="description">{}</span>'
-            "</div>",
-            image,
-            settings.SITE_NAME,
-            editorial.search_title(article),
-            editorial.search_description(article),
-        )
-
-    @admin.display(description="Audit log")
-    def publishing_history(self, article):
-        if not article.pk:
-            return "—"
-        events = article.publishing_events.select_related("user")[:20]
-        if not events:
-            return "Not yet submitted or published."
-        return format_html(
-            '<ul class="publishing-history">{}</ul>',
-            format_html_join(
-                "",
-                "<li>{} by {} on {}</li>",
-                (
-                    (
-                        event.get_action_display(),
-                        event.user.get_username() if event.user else "a deleted user",
-                        timezone.localtime(event.created_at).strftime("%-d %b %Y %H:%M"),
-                    )
-                    for event in events
-                ),
-            ),
+        return render_to_string(
+            "admin/articles/article/includes/social_preview.html",
+            {
+                "article": article,
+                "site_name": settings.SITE_NAME,
+                "title": editorial.search_title(article),
+                "description": editorial.search_description(article),
+            },
         )
 
 

@@ -185,20 +185,50 @@ def _split_faq(lines, start):
 
 
 def _extract_callouts(lines, first_number):
-    """Turn callout blockquotes into markers; return (body, callouts)."""
-    body, callouts, markers = [], [], set()
+    """The importer's reading of the body: callouts are blockquotes, never markers."""
+    for number, line in enumerate(lines, start=first_number):
+        if CALLOUT_MARKER.fullmatch(line):
+            raise MarkdownFormatError(number, "callout markers are written as blockquotes here.")
+    return extract_callouts("\n".join(lines), first_number=first_number)
+
+
+# Anything that starts like a marker; a line holding one must be exactly a marker.
+MARKER_LIKE = re.compile(r"\[\[\s*callout", re.IGNORECASE)
+FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+def extract_callouts(text, taken=(), first_number=1):
+    """Turn callout blockquotes (`> **Key:** **Label:** text`) into marker lines.
+
+    Returns (body, callouts). The one reading of callouts for the importer and the change
+    form's body. Markers already in `taken` are not reused. A line that looks like a marker
+    but is not exactly one raises MarkdownFormatError, so it never reaches readers as text.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    body, callouts, markers = [], [], set(taken)
+    in_code = False
     index = 0
     while index < len(lines):
-        match = CALLOUT_LINE.match(lines[index])
+        line = lines[index]
+        if FENCE.match(line):
+            in_code = not in_code
+        match = None if in_code else CALLOUT_LINE.match(line)
         kind = KIND_BY_LABEL.get(match["kind"].strip().lower()) if match else None
         if kind is None:
-            body.append(lines[index])
+            if not in_code and MARKER_LIKE.search(line) and not CALLOUT_MARKER.fullmatch(line):
+                raise MarkdownFormatError(
+                    first_number + index,
+                    f"“{line.strip()[:60]}” looks like a callout marker but is not one. A marker "
+                    "is a line of its own in lowercase letters, digits and hyphens, such as "
+                    "[[callout:the-take]].",
+                )
+            body.append(line)
             index += 1
             continue
-        text = [match["text"]]
+        text_lines = [match["text"]]
         index += 1
         while index < len(lines) and lines[index].startswith(">"):
-            text.append(lines[index][1:].removeprefix(" "))
+            text_lines.append(lines[index][1:].removeprefix(" "))
             index += 1
         label = (match["label"] or "").strip()
         marker = base = slugify(label)[: MARKER_LENGTH - 3].strip("-") or kind
@@ -206,11 +236,8 @@ def _extract_callouts(lines, first_number):
         while marker in markers:
             marker, suffix = f"{base}-{suffix}", suffix + 1
         markers.add(marker)
-        callouts.append(ParsedCallout(kind, label, "\n".join(text).strip(), marker))
+        callouts.append(ParsedCallout(kind, label, "\n".join(text_lines).strip(), marker))
         body.append(f"[[callout:{marker}]]")
-    for number, line in enumerate(lines, start=first_number):
-        if CALLOUT_MARKER.fullmatch(line):
-            raise MarkdownFormatError(number, "callout markers are written as blockquotes here.")
     return "\n".join(body).strip(), callouts
 
 

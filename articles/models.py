@@ -418,15 +418,20 @@ class Article(models.Model):
         """The body with each callout spliced in at its marker line, composed from the rows
         whenever it is shown (prefetch `callouts`), so no way of saving a callout leaves it stale.
         """
-        rendered = {}
-        callouts = self.callouts.all() if self.pk else []
-        for index, callout in enumerate(callouts, start=1):
-            html = render_to_string(
-                "articles/includes/callout.html",
-                {"callout": callout, "body_html": render_markdown(callout.body), "index": index},
-            )
-            rendered.setdefault(callout.marker, []).append(html)
-        return splice_callouts(render_markdown(self.body), rendered)
+        return compose_body_html(self.body, self.callouts.all() if self.pk else [])
+
+
+def compose_body_html(body, callouts):
+    """The body rendered once, with each callout spliced in at its marker line (also what the
+    change form's preview shows for callouts not saved yet)."""
+    rendered = {}
+    for index, callout in enumerate(callouts, start=1):
+        html = render_to_string(
+            "articles/includes/callout.html",
+            {"callout": callout, "body_html": render_markdown(callout.body), "index": index},
+        )
+        rendered.setdefault(callout.marker, []).append(html)
+    return splice_callouts(render_markdown(body), rendered)
 
 
 class SlugHistory(models.Model):
@@ -640,3 +645,21 @@ class SitePage(AtomicSave, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:site-page", args=[self.kind])
+
+
+class Autosave(models.Model):
+    """What one person's change form held a few seconds ago. Never published, never the
+    article itself: the form offers it back, and a save of the article discards it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField()
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_autosave_per_person")
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.article} by {self.user}"

@@ -9,6 +9,7 @@ saves several articles in one revision): they are left alone. The objects are sa
 not raw, so the caches hear of it, and the form saved on top goes through the publishing action.
 """
 
+import difflib
 from contextlib import nullcontext
 from datetime import UTC, datetime
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 from reversion.models import Version
 from reversion.utils import mute_signals
 
-from .models import Article, Author, Callout, FAQEntry, Status
+from .models import Article, Author, Callout, FAQEntry, Section, Status
 
 reversion.register(Callout)
 reversion.register(FAQEntry)
@@ -180,7 +181,153 @@ def stale_form_message(article, token):
     if changed:
         parts.append("Fields that changed: " + ", ".join(changed) + ".")
     parts.append(
-        "Your text is kept below. Open the article in another tab to compare, "
-        "then save again to replace their version with yours."
+        "Your text is kept in the form. Above, each field they changed is shown beside "
+        "yours: choose per field, then save again to store the form as it then stands."
     )
     return " ".join(parts)
+
+
+# What a person can take from the other version with one choice on the refused form.
+CHOOSABLE_FIELDS = [
+    "title", "slug", "standfirst", "kicker", "body", "image_alt", "seo_title", "seo_description",
+    "canonical_url",
+]  # fmt: skip
+
+
+def _text(value):
+    return str(value if value is not None else "").replace("\r\n", "\n").strip()
+
+
+def _rows_from_form(data, prefix, fields):
+    rows = []
+    total = data.get(f"{prefix}-TOTAL_FORMS", "0")
+    for index in range(int(total) if str(total).isdigit() else 0):
+        if data.get(f"{prefix}-{index}-DELETE"):
+            continue
+        row = {name: data.get(f"{prefix}-{index}-{name}", "") for name in fields}
+        if any(_text(value) for value in row.values()):
+            rows.append(row)
+    return rows
+
+
+def callouts_text(rows):
+    return "\n\n".join(
+        f"[{row.get('marker', '')}] {row.get('kind', '')}: {_text(row.get('label'))}\n"
+        f"{_text(row.get('body'))}"
+        for row in rows
+    )
+
+
+def faq_text(rows):
+    return "\n\n".join(
+        f"Q: {_text(row.get('question'))}\n{_text(row.get('answer'))}" for row in rows
+    )
+
+
+def _saved_rows(article):
+    callouts = list(article.callouts.values("marker", "kind", "label", "body"))
+    faq = list(article.faq_entries.values("question", "answer"))
+    return callouts_text(callouts), faq_text(faq)
+
+
+def stale_conflicts(article, token, data):
+    """Field by field, what the other save changed that the refused form does not hold.
+
+    Each entry: name (a form field one choice can take, or None), label, theirs, yours.
+    Nothing the other person wrote is left out: when the version the form was opened at is
+    unknown, every difference counts as theirs.
+    """
+    _, opened = saves_since(article, token) if token else ([], None)
+    opened_rows = revision_rows(opened) if opened else None
+    conflicts = []
+    for name in CHOOSABLE_FIELDS:
+        field = Article._meta.get_field(name)
+        theirs = _text(getattr(article, field.attname))
+        yours = _text(data.get(name))
+        they_changed = opened is None or _text(opened.field_dict.get(field.attname)) != theirs
+        if they_changed and theirs != yours:
+            conflicts.append(
+                {"name": name, "label": field.verbose_name, "theirs": theirs, "yours": yours}
+            )
+    saved_callouts, saved_faq = _saved_rows(article)
+    mine = {
+        "callouts": callouts_text(
+            _rows_from_form(data, "callouts", ["marker", "kind", "label", "body"])
+        ),
+        "faq": faq_text(_rows_from_form(data, "faq_entries", ["question", "answer"])),
+    }
+    for key, label, theirs in [("callouts", "Callouts", saved_callouts), ("faq", "FAQ", saved_faq)]:
+        they_changed = opened_rows is None or opened_rows[key] != theirs
+        if they_changed and theirs != mine[key]:
+            conflicts.append({"name": None, "label": label, "theirs": theirs, "yours": mine[key]})
+    return conflicts
+
+
+def revision_rows(article_version):
+    """The callouts and FAQ saved with an article's version, as the compare and merge views
+    show them (a revision may hold other articles too: a list action saves several)."""
+    callouts, faq = [], []
+    for version in article_version.revision.version_set.select_related("content_type"):
+        model = version.content_type.model
+        if str(version.field_dict.get("article_id")) != str(article_version.object_id):
+            continue
+        if model == "callout":
+            callouts.append(version.field_dict)
+        elif model == "faqentry":
+            faq.append(version.field_dict)
+    callouts.sort(key=lambda row: (row.get("order", 0), row.get("id", 0)))
+    faq.sort(key=lambda row: (row.get("order", 0), row.get("id", 0)))
+    return {"callouts": callouts_text(callouts), "faq": faq_text(faq)}
+
+
+def _field_texts(values):
+    """Readable text for each compared field, keyed by its label."""
+    texts = {}
+    for field in COMPARED_FIELDS:
+        value = values.get(field.attname)
+        if field.name == "section":
+            value = Section.objects.filter(pk=value).values_list("name", flat=True).first()
+        elif isinstance(value, datetime):
+            value = timezone.localtime(value).strftime("%-d %b %Y %H:%M")
+        elif field.choices and value is not None:
+            value = dict(field.flatchoices).get(value, value)
+        texts[str(field.verbose_name).capitalize()] = _text(value)
+    authors = values.get("authors") or []
+    names = Author.objects.filter(pk__in=authors).values_list("name", flat=True)
+    texts["Byline"] = ", ".join(sorted(names))
+    return texts
+
+
+def revision_snapshot(version):
+    """One revision of an article as label -> text, with its callouts and FAQ."""
+    return {**_field_texts(version.field_dict), **_labelled(revision_rows(version))}
+
+
+def article_snapshot(article):
+    values = {field.attname: getattr(article, field.attname) for field in COMPARED_FIELDS}
+    values["authors"] = list(article.authors.values_list("pk", flat=True))
+    callouts, faq = _saved_rows(article)
+    return {**_field_texts(values), **_labelled({"callouts": callouts, "faq": faq})}
+
+
+def _labelled(rows):
+    return {"Callouts": rows["callouts"], "FAQ": rows["faq"]}
+
+
+def differences(old, new):
+    """Per label that differs: the changed lines with a little context, for a template."""
+    changes = []
+    for label in old.keys() | new.keys():
+        before, after = old.get(label, ""), new.get(label, "")
+        if before == after:
+            continue
+        lines = []
+        diff = difflib.unified_diff(before.split("\n"), after.split("\n"), lineterm="", n=1)
+        for line in list(diff)[2:]:
+            if line.startswith("@@"):
+                lines.append(("gap", "…"))
+            else:
+                lines.append(({"+": "ins", "-": "del"}.get(line[:1], "same"), line[1:]))
+        changes.append({"label": label, "lines": lines})
+    order = list(new) + [label for label in old if label not in new]
+    return sorted(changes, key=lambda change: order.index(change["label"]))

@@ -109,6 +109,8 @@ def test_an_admin_written_article_survives_the_round_trip():
             "no answer",
         ),
         ("# T\n> S\nBy A · X\n\n", 4, "no body"),
+        ("# T\n> S\nBy A · X\n\nBody.\n\n[[callout:The-Take]]\n", 7, "looks like a callout"),
+        ("# T\n> S\nBy A · X\n\nSee [[callout:take]] here.\n", 5, "looks like a callout"),
     ],
 )
 def test_malformed_files_name_the_line(text, line, message):

@@ -57,8 +57,8 @@ def test_change_form_previews_search_result_and_social_card(editor_client, setti
     assert text(search.select_one('[data-preview="description"]')) == "Short and sharp."
     social = page.select_one("[data-social-preview]")
     assert text(social.select_one('[data-preview="title"]')) == "Ferries"
-    assert page.select_one("#id_title")["data-char-limit"] == "60"
-    assert page.select_one("#id_seo_description")["data-char-limit"] == "155"
+    assert page.select_one("#id_title")["data-search-limit"] == "60"
+    assert page.select_one("#id_seo_description")["data-search-limit"] == "155"
     scripts = [s.get("src", "") for s in page.find_all("script")]
     assert any("admin-editorial-aids.js" in src for src in scripts)
     assert not [s for s in page.find_all("script") if s.string and "data-preview" in s.string]

@@ -16,15 +16,18 @@
     return text.length > limit ? text.slice(0, limit - 1).trimEnd() + "…" : text;
   }
 
+  // "59 / 200 · search shows ~60": the field's real limit, and what search results show.
   function addCounter(input) {
-    var limit = parseInt(input.dataset.charLimit, 10);
+    var searchLimit = parseInt(input.dataset.searchLimit, 10);
+    var limit = input.maxLength > 0 ? input.maxLength : searchLimit;
     var counter = document.createElement("span");
     counter.className = "char-count";
     counter.setAttribute("aria-live", "polite");
     input.insertAdjacentElement("afterend", counter);
     function update() {
       var length = input.value.length;
-      counter.textContent = length + " / " + limit;
+      counter.textContent = length + " / " + limit + " · search shows ~" + searchLimit;
+      counter.classList.toggle("char-count--long", length > searchLimit);
       counter.classList.toggle("char-count--over", length > limit);
     }
     input.addEventListener("input", update);
@@ -58,7 +61,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-char-limit]").forEach(addCounter);
+    document.querySelectorAll("[data-search-limit]").forEach(addCounter);
     ["title", "seo_title", "standfirst", "seo_description", "slug"].forEach(function (name) {
       var input = field(name);
       if (input) {

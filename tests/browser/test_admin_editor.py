@@ -7,10 +7,9 @@ from ..factories import AuthorFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def preview_of(page, textarea):
-    return page.locator(".markdownx", has=page.locator(f"textarea[name='{textarea}']")).locator(
-        ".markdownx-preview"
-    )
+def preview_of(page):
+    """The desk's live preview: body, callouts and FAQ as the page shows them."""
+    return page.frame_locator(".desk-preview__frame")
 
 
 def test_journalist_writes_an_article_with_live_preview_and_added_rows(admin_page, live_server):
@@ -23,8 +22,7 @@ def test_journalist_writes_an_article_with_live_preview_and_added_rows(admin_pag
     page.fill("#id_standfirst", "The port deepens its channel for bigger ships.")
     page.fill("#id_body", "## What changes\n\nShips come in.\n\n[[callout:take]]\n\nMore soon.")
     page.locator("#id_body").dispatch_event("input")
-    body_preview = preview_of(page, "body")
-    body_preview.locator("h2", has_text="What changes").wait_for()
+    preview_of(page).locator(".article__body h2", has_text="What changes").wait_for()
 
     # Rows added after page load get the editor and its preview too.
     page.click("#callouts-group .add-row a")
@@ -33,7 +31,7 @@ def test_journalist_writes_an_article_with_live_preview_and_added_rows(admin_pag
     page.fill("#id_callouts-0-marker", "take")
     page.fill("#id_callouts-0-body", "Bigger ships, **bigger** stakes.")
     page.locator("#id_callouts-0-body").dispatch_event("input")
-    preview_of(page, "callouts-0-body").locator("strong", has_text="bigger").wait_for()
+    preview_of(page).locator("aside.callout strong", has_text="bigger").wait_for()
 
     for index, (question, answer) in enumerate(
         [("When does it end?", "In *spring*."), ("Who pays?", "The port authority.")]
@@ -42,7 +40,7 @@ def test_journalist_writes_an_article_with_live_preview_and_added_rows(admin_pag
         page.fill(f"#id_faq_entries-{index}-question", question)
         page.fill(f"#id_faq_entries-{index}-answer", answer)
         page.locator(f"#id_faq_entries-{index}-answer").dispatch_event("input")
-    preview_of(page, "faq_entries-0-answer").locator("em", has_text="spring").wait_for()
+    preview_of(page).locator(".faq em", has_text="spring").wait_for()
 
     page.select_option("#id_status", "published")
     page.click("input[name=_continue]")

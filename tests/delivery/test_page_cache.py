@@ -63,7 +63,10 @@ def test_pages_carry_their_tags_for_shared_caches(client):
     keys = set(response["Surrogate-Key"].split())
     assert f"article-{article.pk}" in keys and f"section-{article.section_id}" in keys
     assert set(response["Cache-Tag"].split(",")) == keys
-    assert set(client.get(reverse("articles:home"))["Surrogate-Key"].split()) == {"listings", "site"}
+    assert set(client.get(reverse("articles:home"))["Surrogate-Key"].split()) == {
+        "listings",
+        "site",
+    }
 
 
 def test_if_none_match_answers_304_without_rendering(client, django_assert_num_queries):

@@ -1,0 +1,309 @@
+"""The writing desk's own admin views: the live article preview, the autosave, revision
+compare, and the lists on the admin index. Staff only; the admin wraps each view."""
+
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_POST
+from reversion.models import Version
+
+from . import workflow
+from .article_markdown import MarkdownFormatError, extract_callouts
+from .canonical import absolute_url
+from .models import (
+    Article,
+    Author,
+    Autosave,
+    Callout,
+    Section,
+    Status,
+    compose_body_html,
+    minutes_to_read,
+)
+from .rendering import markers_in, render_markdown
+from .revisions import article_snapshot, differences, revision_snapshot
+
+# A preview or autosave larger than this is refused: the article limit is far below it.
+MAX_FORM_BYTES = 1024 * 1024
+DESK_LIST_LENGTH = 8
+# How long an opened change form counts as "open" for the who-else-is-here notice.
+PRESENCE_SECONDS = 10 * 60
+
+
+def can_edit(user, article):
+    """Journalists change drafts; a published or scheduled article is the editors'."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    return article is None or article.status != Status.PUBLISHED or workflow.can_publish(user)
+
+
+def _too_large(request):
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    return not length.isdigit() or int(length) > MAX_FORM_BYTES
+
+
+def _article_or_404(object_id):
+    article = Article.objects.filter(pk=unquote(object_id)).first() if object_id.isdigit() else None
+    if article is None:
+        raise Http404("No such article.")
+    return article
+
+
+class _Rows(list):
+    """A list the article templates can call .all() on, like a related manager."""
+
+    def all(self):
+        return self
+
+
+def _rows(data, prefix, fields):
+    total = data.get(f"{prefix}-TOTAL_FORMS", "0")
+    for index in range(min(int(total), 1000) if total.isdigit() else 0):
+        if data.get(f"{prefix}-{index}-DELETE"):
+            continue
+        yield {name: data.get(f"{prefix}-{index}-{name}", "") for name in fields}
+
+
+def _ids(values):
+    return [int(value) for value in values if value.isdigit()]
+
+
+def preview_article(data, saved=None):
+    """An unsaved article built from change-form data, the way the page will show it.
+
+    Callouts written as blockquotes go through the same reading as a save. Returns the
+    article and a problem the form would refuse on save, if any.
+    """
+    rows = [
+        Callout(**row)
+        for row in _rows(data, "callouts", ["kind", "label", "marker", "body"])
+        if row["marker"] or row["body"]
+    ]
+    body, problem = data.get("body", ""), ""
+    try:
+        body, pasted = extract_callouts(body, taken={row.marker for row in rows})
+    except MarkdownFormatError as error:
+        pasted, problem = [], f"Line {error.line}: {error.args[0].split(': ', 1)[1]}"
+    callouts = rows + [
+        Callout(kind=p.kind, label=p.label, marker=p.marker, body=p.body) for p in pasted
+    ]
+    placed = markers_in(body)
+    callouts.sort(key=lambda c: placed.index(c.marker) if c.marker in placed else len(placed))
+    authors = Author.objects.in_bulk(_ids(data.getlist("authors")))
+    section_id = _ids([data.get("section", "")])
+    body_html = compose_body_html(body, callouts)
+    faq = [
+        SimpleNamespace(question=row["question"], answer_html=render_markdown(row["answer"]))
+        for row in _rows(data, "faq_entries", ["question", "answer"])
+        if row["question"].strip()
+    ]
+    article = SimpleNamespace(
+        title=data.get("title", ""),
+        standfirst=data.get("standfirst", ""),
+        kicker=data.get("kicker", ""),
+        body_html=body_html,
+        reading_minutes=minutes_to_read(body_html),
+        authors=_Rows(authors[pk] for pk in _ids(data.getlist("authors")) if pk in authors),
+        section=Section.objects.filter(pk__in=section_id).first(),
+        faq_entries=_Rows(faq),
+        corrections=_Rows(saved.corrections.all() if saved else []),
+        image=saved.image if saved else None,
+        image_alt=data.get("image_alt", ""),
+        image_width=saved.image_width if saved else None,
+        image_height=saved.image_height if saved else None,
+        published_at=saved.published_at if saved else None,
+        was_updated=False,
+    )
+    return article, problem
+
+
+@require_POST
+def preview(request, object_id=None):
+    if _too_large(request):
+        return JsonResponse({"error": "The form is too large to preview."}, status=413)
+    saved = _article_or_404(object_id) if object_id else None
+    if not can_edit(request.user, saved):
+        raise PermissionDenied
+    article, problem = preview_article(request.POST, saved)
+    return render(
+        request,
+        "admin/articles/article/preview.html",
+        {"article": article, "problem": problem, "preview": True},
+    )
+
+
+@require_POST
+def autosave(request, object_id):
+    """Keep what the form holds now for this person; the article itself is not touched."""
+    if _too_large(request):
+        return JsonResponse({"error": "The form is too large to autosave."}, status=413)
+    article = _article_or_404(object_id)
+    if not can_edit(request.user, article):
+        raise PermissionDenied
+    if request.POST.get("discard"):
+        Autosave.objects.filter(article=article, user=request.user).delete()
+        return JsonResponse({"discarded": True})
+    data = {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if key not in ("csrfmiddlewaretoken", "loaded_version")
+    }
+    saved, _ = Autosave.objects.update_or_create(
+        article=article, user=request.user, defaults={"data": data}
+    )
+    return JsonResponse({"saved_at": saved.saved_at.isoformat(), "label": _clock(saved.saved_at)})
+
+
+def _clock(moment):
+    return timezone.localtime(moment).strftime("%H:%M:%S")
+
+
+def pending_autosave(article, user):
+    """This person's autosave newer than the saved article, as data for the form, or None."""
+    if article is None:
+        return None
+    saved = Autosave.objects.filter(
+        article=article, user=user, saved_at__gt=article.updated_at
+    ).first()
+    if saved is None:
+        return None
+    return {"data": saved.data, "label": f"autosaved at {_clock(saved.saved_at)}"}
+
+
+@require_GET
+def compare(request, object_id, model_admin):
+    """Two revisions of an article (or one and the article as it is now), field by field."""
+    article = _article_or_404(object_id)
+    if not model_admin.has_view_or_change_permission(request, article):
+        raise PermissionDenied
+    versions = Version.objects.get_for_object(article).select_related("revision__user")
+    chosen = {}
+    for side in ("from", "to"):
+        value = request.GET.get(side, "current")
+        if value == "current":
+            chosen[side] = (None, article_snapshot(article))
+            continue
+        version = versions.filter(revision_id=value).first() if value.isdigit() else None
+        if version is None:
+            return HttpResponseBadRequest("Choose two revisions of this article from its history.")
+        chosen[side] = (version, revision_snapshot(version))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Article._meta,
+        "original": article,
+        "title": f"Compare revisions of “{article}”",
+        "older": chosen["from"][0],
+        "newer": chosen["to"][0],
+        "changes": differences(chosen["from"][1], chosen["to"][1]),
+    }
+    return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+
+def restore_changes(article, version):
+    """What restoring `version` would change in the article as it is now."""
+    return differences(article_snapshot(article), revision_snapshot(version))
+
+
+def desk_lists(user):
+    """The admin index's desk: my drafts, in review (for editors), scheduled, just published."""
+    now = timezone.now()
+    mine = Version.objects.get_for_model(Article).filter(revision__user=user)
+    my_ids = _ids(mine.values_list("object_id", flat=True).distinct())
+    articles = Article.objects.only("title", "status", "published_at", "updated_at")
+    lists = [
+        (
+            "My drafts",
+            articles.filter(pk__in=my_ids, status__in=[Status.DRAFT, Status.UNPUBLISHED]).order_by(
+                "-updated_at"
+            ),
+            "Nothing of yours is waiting. Start a new article.",
+        )
+    ]
+    if workflow.can_publish(user):
+        lists.append(
+            (
+                "In review",
+                articles.filter(status=Status.REVIEW).order_by("updated_at"),
+                "Nothing to review.",
+            )
+        )
+    else:
+        lists.append(
+            (
+                "Mine in review",
+                articles.filter(pk__in=my_ids, status=Status.REVIEW).order_by("-updated_at"),
+                "None of yours is with an editor.",
+            )
+        )
+    lists += [
+        (
+            "Scheduled",
+            articles.filter(status=Status.PUBLISHED, published_at__gt=now).order_by("published_at"),
+            "Nothing scheduled.",
+        ),
+        ("Recently published", articles.published(now).order_by("-published_at"), "Nothing yet."),
+    ]
+    return [
+        {"title": title, "articles": list(queryset[:DESK_LIST_LENGTH]), "empty": empty}
+        for title, queryset, empty in lists
+    ]
+
+
+@require_POST
+def share_link(request, object_id):
+    """A signed link for an outside reviewer, shown once in a message; editors only."""
+    if not workflow.can_publish(request.user):
+        raise PermissionDenied
+    article = _article_or_404(object_id)
+    token = workflow.share_token(article)
+    url = absolute_url(reverse("articles:shared-preview", args=[token]))
+    expires = timezone.localtime() + timedelta(seconds=settings.SHARE_LINK_MAX_AGE)
+    messages.success(
+        request,
+        format_html(
+            "Share link for an outside reviewer, working until {}: "
+            '<input class="share-link" readonly value="{}" aria-label="Share link">',
+            expires.strftime("%-d %b %Y %H:%M"),
+            url,
+        ),
+    )
+    return redirect("admin:articles_article_change", article.pk)
+
+
+@require_POST
+def revoke_share_links(request, object_id):
+    """End every share link given out for an article; editors only."""
+    if not workflow.can_publish(request.user):
+        raise PermissionDenied
+    article = _article_or_404(object_id)
+    workflow.revoke_share_links(article)
+    messages.success(request, "Every share link given out for this article stops working.")
+    return redirect("admin:articles_article_change", article.pk)
+
+
+def also_open(object_id, user):
+    """Remember who has this form open; return the others who opened it lately."""
+    key = f"articles:article-open:{object_id}"
+    now = time.time()
+    opened = {
+        pk: (name, at) for pk, (name, at) in cache.get(key, {}).items()
+        if now - at < PRESENCE_SECONDS
+    }  # fmt: skip
+    others = [
+        (name, max(1, round((now - at) / 60))) for pk, (name, at) in opened.items() if pk != user.pk
+    ]
+    opened[user.pk] = (user.get_username(), now)
+    cache.set(key, opened, PRESENCE_SECONDS)
+    return others

@@ -1,0 +1,254 @@
+"""The desk's admin views: live preview, autosave, revision compare, restore and the index."""
+
+import json
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+from reversion.models import Version
+
+from articles.desk import MAX_FORM_BYTES
+from articles.models import Article, Autosave, Status
+
+from .admin_forms import form_fields
+from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory
+from .pages import soup, text
+from .test_admin import formset
+
+pytestmark = pytest.mark.django_db
+
+PREVIEW_URL = reverse("admin:articles_article_preview")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def preview_form(**overrides):
+    data = {
+        "title": "Harbour <b>dredging</b> starts",
+        "standfirst": "The port deepens its channel.",
+        "kicker": "Bigger ships, bigger stakes.",
+        "body": "[[callout:row]]\n\nShips come in.\n\n> **Note:** **Fair counter:** Not all.",
+        "authors": [],
+    }
+    data.update(
+        formset("callouts", [{"kind": "key", "label": "The take:", "marker": "row", "body": "A."}])
+    )
+    data.update(formset("faq_entries", [{"question": "Who pays?", "answer": "The *port*."}]))
+    data.update(overrides)
+    return data
+
+
+def test_preview_renders_the_article_as_readers_see_it(staff_client):
+    maya = AuthorFactory(name="Maya Okafor")
+    page = soup(staff_client.post(PREVIEW_URL, preview_form(authors=[str(maya.pk)])))
+    article = page.select_one("article.article")
+    assert text(article.select_one("h1.article__title")) == "Harbour <b>dredging</b> starts"
+    assert text(article.select_one(".kicker")) == "Bigger ships, bigger stakes."
+    headings = [text(h) for h in article.select(".article__body aside .callout__heading")]
+    assert headings == ["Key: The take:", "Note: Fair counter:"]
+    assert "[[callout" not in text(article)
+    assert [text(h) for h in article.select(".faq h3")] == ["Who pays?"]
+    assert article.select_one(".faq em").get_text() == "port"
+    assert "Maya Okafor" in text(article.select_one(".byline"))
+    assert page.select_one("link[rel=stylesheet]")["href"].endswith("css/site.css")
+    assert not Article.objects.exists()
+
+
+def test_preview_of_a_saved_article_shows_its_image_and_leaves_it_alone(staff_client, media_root):
+    image = BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(image, "PNG")
+    article = ArticleFactory(body="Saved body.")
+    article.image.save("lead.png", ContentFile(image.getvalue()), save=False)
+    article.image_alt = "The harbour"
+    article.save()
+    before = Article.objects.values().get(pk=article.pk)
+    url = reverse("admin:articles_article_preview", args=[article.pk])
+    page = soup(staff_client.post(url, preview_form(body="Unsaved body.", image_alt="The harbour")))
+    assert page.select_one(".article__image img")["alt"] == "The harbour"
+    assert "Unsaved body." in text(page.select_one(".article__body"))
+    assert Article.objects.values().get(pk=article.pk) == before
+
+
+def test_preview_names_a_near_miss_marker(staff_client):
+    page = soup(staff_client.post(PREVIEW_URL, preview_form(body="A\n\n[[callout:The-Take]]")))
+    assert "looks like a callout marker" in text(page.select_one(".preview-banner"))
+
+
+def test_preview_is_for_staff_by_post_with_csrf_and_a_size_limit(staff_client, editor):
+    response = Client().post(PREVIEW_URL, preview_form())
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert staff_client.get(PREVIEW_URL).status_code == 405
+    big = staff_client.post(PREVIEW_URL, {"body": "x" * (MAX_FORM_BYTES + 1)})
+    assert big.status_code == 413
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(editor)
+    assert strict.post(PREVIEW_URL, preview_form()).status_code == 403
+
+
+def test_a_journalist_cannot_preview_or_autosave_a_published_article(journalist_client):
+    article = ArticleFactory()
+    for name in ("preview", "autosave"):
+        url = reverse(f"admin:articles_article_{name}", args=[article.pk])
+        assert journalist_client.post(url, preview_form()).status_code == 403
+    missing = reverse("admin:articles_article_autosave", args=["999999"])
+    assert journalist_client.post(missing, {}).status_code == 404
+
+
+def test_autosave_keeps_the_form_and_never_touches_the_article(editor_client, editor, client):
+    article = ArticleFactory(title="Live title", body="Live body.")
+    before = Article.objects.values().get(pk=article.pk)
+    data = form_fields(editor_client.get(change_url(article)))
+    data.update(title="Half-written title", body="Half-written body.")
+    url = reverse("admin:articles_article_autosave", args=[article.pk])
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert json.loads(response.content)["label"]
+    saved = Autosave.objects.get(article=article, user=editor)
+    assert saved.data["body"] == ["Half-written body."]
+    assert "csrfmiddlewaretoken" not in saved.data
+    assert Article.objects.values().get(pk=article.pk) == before
+    assert "Half-written" not in text(soup(client.get(article.get_absolute_url())))
+
+    offered = soup(editor_client.get(change_url(article))).select_one("#desk-autosave")
+    assert json.loads(offered.string)["data"]["title"] == ["Half-written title"]
+
+    # Saving the article discards the autosave: the form has nothing left to offer.
+    response = editor_client.post(
+        change_url(article), form_fields(editor_client.get(change_url(article)))
+    )
+    assert response.status_code == 302
+    assert not Autosave.objects.exists()
+    assert soup(editor_client.get(change_url(article))).select_one("#desk-autosave") is None
+
+
+def test_an_autosave_older_than_the_article_is_not_offered(editor_client, editor):
+    article = ArticleFactory()
+    Autosave.objects.create(article=article, user=editor, data={"title": ["Old"]})
+    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now() + timedelta(minutes=1))
+    assert soup(editor_client.get(change_url(article))).select_one("#desk-autosave") is None
+
+
+def test_a_refused_stale_save_shows_both_versions_field_by_field(
+    article_with_rows, editor, django_user_model
+):
+    article = article_with_rows
+    other = django_user_model.objects.create_superuser("maya", "maya@example.org", "x" * 16)
+    first, second = Client(), Client()
+    first.force_login(other)
+    second.force_login(editor)
+    save(second, article)  # the version the stale form is opened at is on record
+    stale = form_fields(second.get(change_url(article)))
+    theirs = form_fields(first.get(change_url(article)))
+    theirs.update(title="Maya's title", **{"faq_entries-0-answer": "Maya's answer."})
+    assert first.post(change_url(article), theirs).status_code == 302
+
+    stale.update(body="Intro by the second editor.\n\n[[callout:take]]")
+    page = soup(second.post(change_url(article), stale))
+    fields = {text(box.find("h3")): box for box in page.select(".desk-merge .desk-merge__field")}
+    assert set(fields) == {"Headline", "FAQ"}  # the body is only theirs to keep: they left it
+    title = fields["Headline"]
+    assert title["data-merge-field"] == "title"
+    assert title.select_one("[data-merge-theirs]")["data-value"] == "Maya's title"
+    assert title.select_one("[data-merge-yours]")["data-value"] == "First title"
+    assert "Maya's answer." in fields["FAQ"].select_one("[data-merge-theirs]")["data-value"]
+    assert page.select_one("input[name=merge-title][value=yours]").has_attr("checked")
+
+
+@pytest.fixture
+def article_with_rows():
+    article = ArticleFactory(title="First title", body="Intro.\n\n[[callout:take]]")
+    CalloutFactory(article=article, marker="take", body="First callout.")
+    FAQEntryFactory(article=article, question="First question?", answer="First answer.")
+    return article
+
+
+def save(client, article, **changes):
+    data = form_fields(client.get(change_url(article)))
+    data.update(changes)
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302
+    return Version.objects.get_for_object(article).first()
+
+
+def test_history_compares_any_two_revisions(editor_client, article_with_rows):
+    article = article_with_rows
+    first = save(editor_client, article)
+    second = save(
+        editor_client,
+        article,
+        title="Second title",
+        body="Intro, rewritten.\n\n[[callout:take]]",
+        **{"callouts-0-body": "Second callout."},
+    )
+    history = soup(editor_client.get(reverse("admin:articles_article_history", args=[article.pk])))
+    form = history.select_one("form.desk-compare-form")
+    picked = {i["name"]: i["value"] for i in form.select("input[checked]")}
+    assert picked == {"from": str(first.revision_id), "to": str(second.revision_id)}
+
+    page = soup(editor_client.get(form["action"], picked))
+    changes = {text(s.find("h3")): s for s in page.select(".desk-diff")}
+    assert set(changes) == {"Title", "Body", "Callouts"}
+    assert [text(d) for d in changes["Title"].select("del")] == ["First title"]
+    assert [text(i) for i in changes["Title"].select("ins")] == ["Second title"]
+    assert [text(i) for i in changes["Body"].select("ins")] == ["Intro, rewritten."]
+    assert "Second callout." in text(changes["Callouts"].select_one("ins"))
+
+    same = soup(editor_client.get(form["action"], {"from": second.revision_id, "to": "current"}))
+    assert same.select(".desk-diff") == []
+    assert editor_client.get(form["action"], {"from": "nope"}).status_code == 400
+    other = ArticleFactory()
+    assert (
+        editor_client.get(
+            reverse("admin:articles_article_compare", args=[other.pk]), {"from": first.revision_id}
+        ).status_code
+        == 400
+    )
+
+
+def test_restore_says_what_it_will_change(editor_client, article_with_rows):
+    article = article_with_rows
+    first = save(editor_client, article)
+    save(editor_client, article, title="Second title")
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    page = soup(editor_client.get(url))
+    changes = {text(s.find("h3")): s for s in page.select(".desk-restore .desk-diff")}
+    assert set(changes) == {"Title"}
+    assert [text(i) for i in changes["Title"].select("ins")] == ["First title"]
+    article.refresh_from_db()
+    assert article.title == "Second title"  # showing the revision changed nothing
+
+
+def test_the_admin_index_is_a_desk(editor_client, editor, journalist, django_user_model):
+    now = timezone.now()
+    mine = ArticleFactory(title="My draft", draft=True)
+    save(editor_client, mine)
+    ArticleFactory(title="Someone's draft", draft=True)
+    ArticleFactory(title="Waiting for an editor", status=Status.REVIEW, published_at=None)
+    ArticleFactory(title="Tomorrow's story", scheduled=True)
+    ArticleFactory(title="Out this morning", published_at=now - timedelta(hours=2))
+    page = soup(editor_client.get(reverse("admin:index")))
+    lists = {
+        text(section.find("h3")).rsplit(" ", 1)[0]: [text(a) for a in section.select("li a")]
+        for section in page.select(".newsroom-desk__list")
+    }
+    assert lists == {
+        "My drafts": ["My draft"],
+        "In review": ["Waiting for an editor"],
+        "Scheduled": ["Tomorrow's story"],
+        "Recently published": ["Out this morning"],
+    }
+    writer = Client()
+    writer.force_login(journalist)
+    titles = [
+        text(h) for h in soup(writer.get(reverse("admin:index"))).select(".newsroom-desk__list h3")
+    ]
+    assert [title.rsplit(" ", 1)[0] for title in titles] == [
+        "My drafts", "Mine in review", "Scheduled", "Recently published",
+    ]  # fmt: skip
