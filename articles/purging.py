@@ -12,7 +12,6 @@ import urllib.request
 from functools import cache
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -26,6 +25,7 @@ class VarnishPurger:
         self.urls, self.timeout = urls, timeout
 
     def ban(self, pattern):
+        unreachable = []
         for url in self.urls:
             # URLs come from settings, never from a request.
             request = urllib.request.Request(url, method="BAN", headers={"X-Ban-Url": pattern})  # noqa: S310
@@ -35,6 +35,10 @@ class VarnishPurger:
             except OSError:
                 # A cache we cannot reach holds pages until their s-maxage runs out; say so.
                 logger.exception("Could not ban %r at %s", pattern, url)
+                unreachable.append(url)
+        if unreachable:
+            # Raised after trying every cache, so the queue retries the ban later.
+            raise OSError(f"could not ban at {', '.join(unreachable)}")
 
 
 @cache
@@ -64,4 +68,7 @@ def purge_after_commit(articles):
             if getattr(article, "slug_before_save", None):
                 paths.add(reverse("articles:detail", args=[article.slug_before_save]))
         pattern = ban_pattern(sorted(paths))
-    transaction.on_commit(lambda: purger.ban(pattern))
+    # distribution: the ban goes on the task queue at commit (retried, never blocks the save).
+    from distribution.purges import queue_ban
+
+    queue_ban(pattern)

@@ -16,6 +16,7 @@ from articles.models import Article
 
 from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory
 from .pages import soup, text
+from .queue import drain
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ def commit(django_capture_on_commit_callbacks):
     def run(change):
         with django_capture_on_commit_callbacks(execute=True):
             change()
+        drain()  # purges go through the task queue
 
     return run
 
