@@ -12,12 +12,19 @@ import logging
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.signals import post_save
+from django.dispatch import Signal
 from django.utils import timezone
 
 from . import fanout
 from .models import ArticleSnapshot, Event, EventKind
 
 logger = logging.getLogger(__name__)
+
+# Sent inside the event's transaction with `event` and `article`, for other kinds of delivery
+# (the email edition) to add their rows atomically with the event.
+article_event = Signal()
+# Sent by the worker's sweep, for other apps to re-queue what a dead worker left.
+sweeping = Signal()
 
 
 def connect(article_model, correction_model):
@@ -89,6 +96,7 @@ def detect(article_pk):
             url=article.get_site_url(),
         )
         fanout.deliveries_for(event, article)
+        article_event.send(sender=Event, event=event, article=article)
     return event
 
 
@@ -111,6 +119,7 @@ def announce_correction(correction_pk):
         )
         if created:
             fanout.deliveries_for(event, article, correction=correction)
+            article_event.send(sender=Event, event=event, article=article)
     return event
 
 

@@ -104,6 +104,7 @@ class Delivery(models.Model):
         INDEXNOW = "indexnow", "IndexNow"
         WEBSUB = "websub", "WebSub hub"
         PURGE = "purge", "Cache purge"
+        EMAIL = "email", "Email"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting"

@@ -72,4 +72,8 @@ def send(delivery):
         from .purges import send_ban
 
         return send_ban(delivery)
+    if delivery.kind == Delivery.Kind.EMAIL:
+        from newsletter.sending import send_email
+
+        return send_email(delivery)
     return SENDERS[delivery.kind](delivery)

@@ -317,3 +317,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# The email edition (newsletter/): Django's SMTP settings, from the environment. Without
+# EMAIL_HOST nothing is sent anywhere, the sign-up page says the edition is not open, and the
+# admin says so.
+INSTALLED_APPS += ["newsletter"]
+# Read from Django's familiar EMAIL_* variables into MAILERS (Django 6.1's email settings).
+EMAIL_CONFIGURED = bool(os.environ.get("EMAIL_HOST", ""))
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_flag("EMAIL_USE_TLS", False),
+                "timeout": float(os.environ.get("EMAIL_TIMEOUT", "10")),
+            },
+        }
+        if EMAIL_CONFIGURED
+        else {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", f"{SITE_NAME} <edition@{urlsplit(SITE_URL).hostname}>"
+)
+NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
+    "NEWSLETTER_UNSUBSCRIBE_EMAIL", f"unsubscribe@{urlsplit(SITE_URL).hostname}"
+)
+# Sign-up requests allowed per hour for one address, and for one client address.
+NEWSLETTER_RATE_PER_ADDRESS = int(os.environ.get("NEWSLETTER_RATE_PER_ADDRESS", "3"))
+NEWSLETTER_RATE_PER_CLIENT = int(os.environ.get("NEWSLETTER_RATE_PER_CLIENT", "20"))

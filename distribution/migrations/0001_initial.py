@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=200, unique=True, verbose_name='idempotency key')),
-                ('kind', models.CharField(choices=[('webhook', 'Webhook'), ('indexnow', 'IndexNow'), ('websub', 'WebSub hub'), ('purge', 'Cache purge')], max_length=10)),
+                ('kind', models.CharField(choices=[('webhook', 'Webhook'), ('indexnow', 'IndexNow'), ('websub', 'WebSub hub'), ('purge', 'Cache purge'), ('email', 'Email')], max_length=10)),
                 ('target', models.CharField(max_length=500)),
                 ('payload', models.JSONField(default=dict)),
                 ('status', models.CharField(choices=[('pending', 'Waiting'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Gave up')], default='pending', max_length=8)),

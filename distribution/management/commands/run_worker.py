@@ -17,6 +17,7 @@ def sweep_forever(stop, interval):
         try:
             outbox.requeue_stranded()
             events.detect_due()
+            events.sweeping.send(sender=Command)
         except Exception:
             # The database may be restarting; the next round tries again.
             logger.exception("Sweep failed")
