@@ -131,6 +131,16 @@ def run(delivery_id):
     return delivery.status
 
 
+def run_batch(delivery_ids, send_each):
+    """Claim the deliveries, then let `send_each` send them one after another over a shared
+    connection, recording each outcome as soon as it is known (a crash mid-batch repeats at
+    most the one message in flight)."""
+    claimed = [delivery for delivery in map(claim, delivery_ids) if delivery is not None]
+    for delivery, started, outcome in send_each(claimed):
+        record(delivery, outcome, started)
+    return len(claimed)
+
+
 def stranded():
     """Deliveries no queued task will pick up: a killed worker's, or ones whose enqueue was lost."""
     now = timezone.now()

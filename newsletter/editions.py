@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from distribution.models import Delivery, EventKind
-from distribution.outbox import enqueue_on_commit
 
 from .models import Edition, Subscriber
 
 logger = logging.getLogger(__name__)
 CHUNK = 1000
+BATCH = 50
 
 
 def queue(edition):
@@ -64,11 +64,19 @@ def write_deliveries(edition_pk):
                 ignore_conflicts=True,
             )
             fresh = Delivery.objects.filter(key__in=keys, status=Delivery.Status.PENDING)
-            enqueue_on_commit(fresh.values_list("pk", flat=True))
+            enqueue_batches(list(fresh.values_list("pk", flat=True)))
         total += len(ids)
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENT, recipients=total)
     logger.info("Edition %s queued for %d subscribers", edition.pk, total)
     return total
+
+
+def enqueue_batches(ids):
+    """One task per BATCH emails: one SMTP connection and one render of the edition each."""
+    from .tasks import send_batch
+
+    batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    transaction.on_commit(lambda: [send_batch.enqueue(batch) for batch in batches])
 
 
 def requeue_stalled(sender=None, **kwargs):

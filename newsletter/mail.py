@@ -44,16 +44,21 @@ def _message(subscriber, subject, text, html, list_headers=True):
     return message
 
 
-def edition_message(edition, subscriber):
+def edition_stories(edition):
+    """What every subscriber's copy shares, made once per edition."""
     stories = []
     for article in edition.stories():
         faq = [
             (entry.question, render_markdown(entry.answer)) for entry in article.faq_entries.all()
         ]
         stories.append({"article": article, "faq": faq, "markdown": export(article)})
+    return stories
+
+
+def edition_message(edition, subscriber, stories=None):
     context = {
         "edition": edition,
-        "stories": stories,
+        "stories": edition_stories(edition) if stories is None else stories,
         "unsubscribe_url": unsubscribe_url(subscriber),
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,

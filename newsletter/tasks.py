@@ -1,6 +1,8 @@
 from django.tasks import task
 
-from . import digest, editions
+from distribution import outbox
+
+from . import digest, editions, sending
 
 
 @task
@@ -12,3 +14,8 @@ def fan_out(edition_pk):
 def daily_digest():
     edition = digest.create_digest()
     return edition.pk if edition else None
+
+
+@task
+def send_batch(delivery_ids):
+    return outbox.run_batch(delivery_ids, sending.send_emails)
