@@ -262,3 +262,18 @@ def test_without_smtp_settings_nothing_is_sent_and_the_admin_says_so(
     article = ArticleFactory(status=Status.PUBLISHED)
     response = admin_client.post(reverse("admin:newsletter_edition_add"), {"article": article.pk})
     assert response.status_code == 200 and not Edition.objects.exists()
+
+
+def test_editors_send_editions_and_journalists_cannot(editor_client, journalist, inbox):
+    journalist_client = Client()
+    journalist_client.force_login(journalist)
+    add = reverse("admin:newsletter_edition_add")
+    assert editor_client.get(add).status_code == 200
+    assert editor_client.get(reverse("admin:distribution_webhookendpoint_add")).status_code == 200
+    assert journalist_client.get(add).status_code == 403
+    assert (
+        journalist_client.get(reverse("admin:distribution_delivery_changelist")).status_code == 200
+    )
+    assert (
+        journalist_client.get(reverse("admin:newsletter_subscriber_changelist")).status_code == 403
+    )

@@ -52,3 +52,40 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+
+
+# Editors send editions, manage webhook endpoints and read the delivery log; journalists read it.
+EDITOR = {
+    "newsletter": ["add_edition", "view_edition", "view_subscriber"],
+    "distribution": [
+        "add_webhookendpoint", "change_webhookendpoint", "delete_webhookendpoint",
+        "view_webhookendpoint", "view_delivery", "view_deliveryattempt", "view_event",
+    ],
+}  # fmt: skip
+JOURNALIST = {"distribution": ["view_delivery", "view_deliveryattempt", "view_event"]}
+
+
+def grant_newsroom(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    for label in ("newsletter", "distribution"):
+        app_config = apps.get_app_config(label)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, wanted in {"Editor": EDITOR, "Journalist": JOURNALIST}.items():
+        group = Group.objects.filter(name=name).first()
+        if group is None:
+            continue
+        for label, codenames in wanted.items():
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label=label, codename__in=codenames)
+            )
+
+
+Migration.dependencies += [
+    ("distribution", "0001_initial"),
+    ("articles", "0006_newsroom_groups"),
+]
+Migration.operations.append(migrations.RunPython(grant_newsroom, migrations.RunPython.noop))
