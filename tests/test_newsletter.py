@@ -277,3 +277,31 @@ def test_editors_send_editions_and_journalists_cannot(editor_client, journalist,
     assert (
         journalist_client.get(reverse("admin:newsletter_subscriber_changelist")).status_code == 403
     )
+
+
+def test_the_edition_pages_and_emails_are_valid_html(commit, reader, inbox, tmp_path):
+    from .html_checker import check_html
+
+    subscriber = subscribe(commit, reader, inbox)
+    article = ArticleFactory(body="Opening.\n\n[[callout:take]]\n\nEnd.")
+    CalloutFactory(article=article, marker="take")
+    FAQEntryFactory(article=article)
+    article.refresh_body_html()
+    commit(lambda: editions.queue(Edition.objects.create(key="k", article=article, subject="S")))
+    confirmation, edition = inbox.messages()[0], inbox.messages()[-1]
+    pages = {
+        "signup": reader.get(SIGNUP).content.decode(),
+        "invalid": reader.post(SUBSCRIBE, {"email": "nope"}).content.decode(),
+        "confirm": reader.get(
+            reverse("newsletter:confirm", args=[subscriber.token])
+        ).content.decode(),
+        "unsubscribe": reader.get(
+            reverse("newsletter:unsubscribe", args=[subscriber.token])
+        ).content.decode(),
+        "confirmation-email": confirmation.get_body(("html",)).get_content(),
+        "edition-email": edition.get_body(("html",)).get_content(),
+    }
+    found = check_html(pages, tmp_path)
+    assert {
+        name: [m["message"] for m in messages] for name, messages in found.items() if messages
+    } == {}
