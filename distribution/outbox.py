@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from .models import Delivery, DeliveryAttempt
@@ -142,12 +142,21 @@ def run_batch(delivery_ids, send_each):
 
 
 def stranded():
-    """Deliveries no queued task will pick up: a killed worker's, or ones whose enqueue was lost."""
+    """Deliveries no queued task will pick up: a killed worker's, or ones whose enqueue was lost.
+
+    A pending delivery counts only once it was due before the oldest task still waiting on the
+    queue: its own task, had it one, would be older still and so would have run. A long
+    backlog (an edition to 10,000 readers) is therefore not queued a second time.
+    """
+    from django_tasks_db.models import DBTaskResult
+
     now = timezone.now()
     grace = now - timedelta(seconds=settings.DISTRIBUTION_LEASE_SECONDS)
+    oldest = DBTaskResult.objects.ready().aggregate(oldest=Min("enqueued_at"))["oldest"]
+    overdue = min(grace, oldest) if oldest else grace
     return Delivery.objects.filter(
         Q(status=Delivery.Status.SENDING, lease_expires_at__lt=now)
-        | Q(status=Delivery.Status.PENDING, next_attempt_at__lt=grace)
+        | Q(status=Delivery.Status.PENDING, next_attempt_at__lt=overdue)
     )
 
 

@@ -245,3 +245,24 @@ def test_feeds_declare_the_hub_and_themselves_when_a_hub_is_configured(client, s
         assert links["self"] == "http://testserver" + reverse(name) or links["self"].endswith(
             reverse(name)
         )
+
+
+def test_the_sweep_requeues_only_what_no_task_will_pick_up(settings, hook):
+    from distribution import outbox
+    from distribution.tasks import deliver
+
+    settings.DISTRIBUTION_LEASE_SECONDS = 60
+    long_ago = timezone.now() - timedelta(minutes=10)
+    make = Delivery.objects.create
+    lost = make(key="lost", kind="webhook", target="x", next_attempt_at=long_ago)
+    dead = make(key="dead", kind="webhook", target="x", status="sending", lease_expires_at=long_ago)
+    held = make(key="held", kind="webhook", target="x", status="sending",
+                lease_expires_at=timezone.now() + timedelta(minutes=1))  # fmt: skip
+    fresh = make(key="fresh", kind="webhook", target="x")
+    assert sorted(outbox.requeue_stranded()) == sorted([lost.pk, dead.pk])
+    # While an older task still waits on the queue, an overdue row may be behind it: left alone.
+    DBTaskResult.objects.all().delete()
+    deliver.enqueue(fresh.pk)
+    DBTaskResult.objects.update(enqueued_at=long_ago - timedelta(minutes=1))
+    assert sorted(outbox.requeue_stranded()) == [dead.pk]
+    assert held.pk not in outbox.stranded().values_list("pk", flat=True)
