@@ -305,3 +305,31 @@ def test_the_edition_pages_and_emails_are_valid_html(commit, reader, inbox, tmp_
     assert {
         name: [m["message"] for m in messages] for name, messages in found.items() if messages
     } == {}
+
+
+def test_publishing_costs_the_same_queries_with_1_or_500_subscribers(
+    django_capture_on_commit_callbacks, inbox
+):
+    """The save only queues the edition: its cost does not grow with the list (timings are
+    in bench/newsletter.py, not here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for subscribers in (1, 500):
+        Subscriber.objects.all().delete()
+        Subscriber.objects.bulk_create(
+            Subscriber(email=f"r{n}@example.org", status="confirmed") for n in range(subscribers)
+        )
+        article = ArticleFactory(draft=True)
+        Edition.objects.create(key=f"article:{article.pk}", article=article, subject="S")
+        article.status, article.published_at = Status.PUBLISHED, timezone.now()
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            article.save()
+        counts.append(len(queries))
+        assert Edition.objects.get(article=article).status == "queued"
+        assert not Delivery.objects.filter(kind="email").exists()  # the worker writes those
+    assert counts[0] == counts[1]
