@@ -60,7 +60,11 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Retry the selected failed deliveries now", permissions=["view"])
+    def has_retry_permission(self, request):
+        # Whoever manages the endpoints (editors) may send again what gave up.
+        return request.user.has_perm("distribution.change_webhookendpoint")
+
+    @admin.action(description="Retry the selected failed deliveries now", permissions=["retry"])
     def retry_now(self, request, queryset):
         from django.utils import timezone
 

@@ -73,3 +73,30 @@ def test_the_admin_says_what_is_switched_off(staff_client, settings):
     assert "IndexNow is off" in notices
     assert "WebSub pings are off" in notices
     assert "No webhook endpoint is active" in notices
+
+
+def test_editors_retry_a_delivery_that_gave_up_and_journalists_cannot(
+    editor, journalist, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+    from django_tasks_db.models import DBTaskResult
+
+    failed = Delivery.objects.create(
+        key="webhook:1:x", kind="webhook", target="https://p.example/", status="failed", attempts=8
+    )
+    listing = reverse("admin:distribution_delivery_changelist")
+    reader = Client()
+    reader.force_login(journalist)
+    page = BeautifulSoup(reader.get(listing).content, "html.parser")
+    assert not page.select_one("select[name=action] option[value=retry_now]")
+
+    client = Client()
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            listing, {"action": "retry_now", "_selected_action": [failed.pk]}, follow=True
+        )
+    assert "1 deliveries queued again" in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("pending", 0)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
