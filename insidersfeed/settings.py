@@ -338,7 +338,7 @@ MAILERS = {
             },
         }
         if EMAIL_CONFIGURED
-        else {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+        else {"BACKEND": "newsletter.backends.NotConfiguredBackend"}
     )
 }
 DEFAULT_FROM_EMAIL = os.environ.get(

@@ -16,7 +16,7 @@ def value(expression, **env):
 def test_with_nothing_configured_nothing_is_sent_anywhere():
     assert value("s.EMAIL_CONFIGURED, s.MAILERS['default']['BACKEND']") == (
         False,
-        "django.core.mail.backends.dummy.EmailBackend",
+        "newsletter.backends.NotConfiguredBackend",
     )
     assert value("s.INDEXNOW_ENDPOINT, s.INDEXNOW_KEY, s.WEBSUB_HUB_URL") == ("", "", "")
 
