@@ -54,8 +54,11 @@ setup: $(VENV)/.installed .secret-key
 run: setup
 	DJANGO_SECRET_KEY="$$(cat .secret-key)" $(MANAGE) load_demo_content
 	@DJANGO_SECRET_KEY="$$(cat .secret-key)" $(MANAGE) ensure_admin
-	@echo "Serving $(SITE_URL) (Ctrl-C to stop)"
-	DJANGO_SECRET_KEY="$$(cat .secret-key)" $(VENV)/bin/gunicorn -c gunicorn.conf.py insidersfeed.wsgi
+	@echo "Serving $(SITE_URL) with a task worker beside it (Ctrl-C stops both)"
+	@export DJANGO_SECRET_KEY="$$(cat .secret-key)"; \
+	setsid $(MANAGE) run_worker --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker; trap - EXIT' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py insidersfeed.wsgi
 
 # Browser tests need Debian's Chromium; install it where we can (root with apt), else they skip loudly.
 chromium:

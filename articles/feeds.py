@@ -47,6 +47,13 @@ class FullContentRssFeed(ContentUsageMixin, Rss201rev2Feed):
             "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
         }
 
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)  # includes <atom:link rel="self">
+        if settings.WEBSUB_HUB_URL:  # distribution: feed readers may subscribe at the hub
+            handler.addQuickElement(
+                "atom:link", None, {"rel": "hub", "href": settings.WEBSUB_HUB_URL}
+            )
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content:encoded", item["content_html"])
@@ -57,6 +64,11 @@ class FullContentAtomFeed(ContentUsageMixin, Atom1Feed):
     standfirst. Atom says what each field is, so plain text goes out as text."""
 
     text = staticmethod(str)
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)  # includes <link rel="self">
+        if settings.WEBSUB_HUB_URL:  # distribution: feed readers may subscribe at the hub
+            handler.addQuickElement("link", "", {"rel": "hub", "href": settings.WEBSUB_HUB_URL})
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})

@@ -317,3 +317,68 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Background tasks (django.tasks) and what they deliver: see distribution/ and docs/OPERATIONS.md.
+INSTALLED_APPS += ["django_tasks_db", "distribution"]
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# How long a worker may hold a delivery before another may take it over (a killed worker's).
+DISTRIBUTION_LEASE_SECONDS = int(os.environ.get("DISTRIBUTION_LEASE_SECONDS", "300"))
+DISTRIBUTION_BACKOFF_SECONDS = int(os.environ.get("DISTRIBUTION_BACKOFF_SECONDS", "30"))
+DISTRIBUTION_MAX_ATTEMPTS = int(os.environ.get("DISTRIBUTION_MAX_ATTEMPTS", "8"))
+DISTRIBUTION_TIMEOUT = float(os.environ.get("DISTRIBUTION_TIMEOUT", "10"))
+DISTRIBUTION_SWEEP_SECONDS = float(os.environ.get("DISTRIBUTION_SWEEP_SECONDS", "30"))
+# Pings, each off unless configured.
+INDEXNOW_ENDPOINT = os.environ.get("INDEXNOW_ENDPOINT", "")
+INDEXNOW_KEY = os.environ.get("INDEXNOW_KEY", "")
+if INDEXNOW_KEY and not (8 <= len(INDEXNOW_KEY) <= 128 and INDEXNOW_KEY.isalnum()):
+    raise ImproperlyConfigured("INDEXNOW_KEY must be 8 to 128 letters and digits.")
+WEBSUB_HUB_URL = os.environ.get("WEBSUB_HUB_URL", "")
+# Webhook receivers should refuse signatures older than this many seconds.
+WEBHOOK_REPLAY_WINDOW = int(os.environ.get("WEBHOOK_REPLAY_WINDOW", "300"))
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Workers and web processes share the file: readers never wait for a writer (WAL), a writer
+    # takes its lock when its transaction starts (no upgrade deadlock) and waits for another.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+# The email edition (newsletter/): Django's SMTP settings, from the environment. Without
+# EMAIL_HOST nothing is sent anywhere, the sign-up page says the edition is not open, and the
+# admin says so.
+INSTALLED_APPS += ["newsletter"]
+# Read from Django's familiar EMAIL_* variables into MAILERS (Django 6.1's email settings).
+EMAIL_CONFIGURED = bool(os.environ.get("EMAIL_HOST", ""))
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_flag("EMAIL_USE_TLS", False),
+                "timeout": float(os.environ.get("EMAIL_TIMEOUT", "10")),
+            },
+        }
+        if EMAIL_CONFIGURED
+        else {"BACKEND": "newsletter.backends.NotConfiguredBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", f"{SITE_NAME} <edition@{urlsplit(SITE_URL).hostname}>"
+)
+NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
+    "NEWSLETTER_UNSUBSCRIBE_EMAIL", f"unsubscribe@{urlsplit(SITE_URL).hostname}"
+)
+# Sign-up requests allowed per hour for one address, and for one client address.
+NEWSLETTER_RATE_PER_ADDRESS = int(os.environ.get("NEWSLETTER_RATE_PER_ADDRESS", "3"))
+NEWSLETTER_RATE_PER_CLIENT = int(os.environ.get("NEWSLETTER_RATE_PER_CLIENT", "20"))

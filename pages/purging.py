@@ -29,6 +29,7 @@ class VarnishPurger:
         tags = sorted(tag for tag in tags if VALID_TAG.match(tag))
         if not tags:
             return
+        unreachable = []
         for url in self.urls:
             # URLs come from settings, never from a request.
             request = urllib.request.Request(  # noqa: S310
@@ -38,8 +39,11 @@ class VarnishPurger:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                     response.read()
             except OSError:
-                # A cache we cannot reach holds pages until their s-maxage runs out; say so.
-                logger.exception("Could not purge %s at %s", tags, url)
+                logger.warning("Could not purge %s at %s; it goes on the queue", tags, url)
+                unreachable.append(url)
+        if unreachable:
+            # Raised after trying every cache, so the queue retries the purge later.
+            raise OSError(f"could not purge at {', '.join(unreachable)}")
 
 
 @cache
@@ -50,7 +54,19 @@ def get_purger():
 
 
 def purge_after_commit(tags):
+    """Purge right after the commit, so readers behind the cache see the change at once; a
+    purge that fails goes on the task queue and is retried until the cache has it."""
     purger = get_purger()
-    if purger is not None and tags:
-        tags = frozenset(tags)
-        transaction.on_commit(lambda: purger.purge(tags))
+    if purger is None or not tags:
+        return
+    tags = frozenset(tags)
+
+    def purge():
+        try:
+            purger.purge(tags)
+        except OSError:
+            from distribution.purges import queue_purge
+
+            queue_purge(tags)
+
+    transaction.on_commit(purge)

@@ -258,3 +258,34 @@ class Browser:
                 return response.status, response.geturl()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()[:2000]
+
+
+@contextmanager
+def task_worker(env):
+    """`manage.py run_worker` on the same database; stopped with SIGINT (Ctrl-C) afterwards."""
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--interval", "0.1", "--no-startup-delay"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        yield process
+    finally:
+        process.send_signal(2)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def eventually(check, timeout=10):
+    """The first truthy result of `check()`, polled for up to `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.05)

@@ -14,11 +14,13 @@ from .servers import (
     REDIS_SERVER,
     Browser,
     app_environment,
+    eventually,
     free_port,
     gunicorn,
     manage,
     postgres_database,
     reachable,
+    task_worker,
     varnish,
 )
 
@@ -136,7 +138,8 @@ def test_varnish_caches_public_pages_and_a_correction_is_visible_through_it_at_o
             "CACHE_PURGER": "pages.purging.VarnishPurger",
             "CACHE_PURGE_URLS": cache + "/",
         }
-        with gunicorn(env, port=app_port) as app:
+        # Purges travel on the task queue: a worker runs beside the app.
+        with gunicorn(env, port=app_port) as app, task_worker(env):
             reader = Browser(cache)
             status, first, html = reader.get(ARTICLE + "?utm_source=newsletter")
             assert status == 200 and first["X-Cache"] == "MISS"
@@ -154,14 +157,19 @@ def test_varnish_caches_public_pages_and_a_correction_is_visible_through_it_at_o
             assert corrections_shown(html) == []
             add_correction(app, article_id, "An earlier version misstated the funding total.")
 
-            status, third, html = reader.get(ARTICLE)
+            # The ban reaches Varnish within moments of the commit, through the queue.
+            status, third, html = eventually(
+                lambda: (page := reader.get(ARTICLE))[1]["X-Cache"] == "MISS" and page
+            )
             assert status == 200 and third["X-Cache"] == "MISS"
             assert corrections_shown(html) == ["An earlier version misstated the funding total."]
             _, _, corrections_html = reader.get("/corrections/")
             assert "An earlier version misstated the funding total." in corrections_html
 
             edit_headline(app, article_id, "Corrected headline")
-            status, _, html = reader.get(ARTICLE)
+            status, _, html = eventually(
+                lambda: headline((page := reader.get(ARTICLE))[2]) == "Corrected headline" and page
+            )
             assert headline(html) == "Corrected headline"
             _, _, home_html = reader.get("/")
             home_titles = BeautifulSoup(home_html, "html.parser").select(".card__title a")

@@ -1,0 +1,79 @@
+"""The email edition's messages: HTML and plain text from the article, one-click unsubscribe."""
+
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from articles.article_markdown import export
+from articles.canonical import absolute_url
+from articles.rendering import render_markdown
+
+
+def unsubscribe_url(subscriber):
+    return absolute_url(reverse("newsletter:unsubscribe", args=[subscriber.token]))
+
+
+def unsubscribe_mailto(subscriber):
+    address = settings.NEWSLETTER_UNSUBSCRIBE_EMAIL
+    return f"mailto:{address}?subject=unsubscribe%20{subscriber.token}"
+
+
+def _message(subscriber, subject, text, html, list_headers=True):
+    headers = {"Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname)}
+    if list_headers:
+        headers["List-Unsubscribe"] = (
+            f"<{unsubscribe_mailto(subscriber)}>, <{unsubscribe_url(subscriber)}>"
+        )
+        # RFC 8058: mail clients may POST `List-Unsubscribe=One-Click` to the https address.
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers["List-Id"] = (
+            f"{settings.SITE_NAME} <edition.{urlsplit(settings.SITE_URL).hostname}>"
+        )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def edition_stories(edition):
+    """What every subscriber's copy shares, made once per edition."""
+    stories = []
+    for article in edition.stories():
+        faq = [
+            (entry.question, render_markdown(entry.answer)) for entry in article.faq_entries.all()
+        ]
+        stories.append({"article": article, "faq": faq, "markdown": export(article)})
+    return stories
+
+
+def edition_message(edition, subscriber, stories=None):
+    context = {
+        "edition": edition,
+        "stories": edition_stories(edition) if stories is None else stories,
+        "unsubscribe_url": unsubscribe_url(subscriber),
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+    }
+    text = render_to_string("newsletter/email/edition.txt", context)
+    html = render_to_string("newsletter/email/edition.html", context)
+    return _message(subscriber, edition.subject, text, html)
+
+
+def confirmation_message(subscriber):
+    context = {
+        "confirm_url": absolute_url(reverse("newsletter:confirm", args=[subscriber.token])),
+        "SITE_NAME": settings.SITE_NAME,
+    }
+    text = render_to_string("newsletter/email/confirm.txt", context)
+    html = render_to_string("newsletter/email/confirm.html", context)
+    subject = f"Confirm your {settings.SITE_NAME} email edition"
+    return _message(subscriber, subject, text, html, list_headers=False)
