@@ -18,9 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.caching import cache_public_page
 from distribution.models import Delivery
 from distribution.outbox import enqueue_on_commit
+from pages.decorators import cache_public_page
 
 from . import ratelimit
 from .forms import SubscribeForm
