@@ -78,7 +78,7 @@ soak: $(VENV)/.installed
 bench: $(VENV)/.installed
 	@for tool in wrk varnishd nginx; do command -v $$tool >/dev/null || MISSING="$$MISSING $$tool"; done; \
 	if [ -n "$$MISSING" ] && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk varnish nginx >/dev/null; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk varnish varnish-modules nginx >/dev/null; fi
 	$(PY) bench/run.py
 
 lint: $(VENV)/.installed
