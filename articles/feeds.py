@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from . import ai_preferences
 from .canonical import absolute_url
 from .models import Article, Author, Section
+from .validators import xml_text
 
 FEED_SIZE = 50
 
@@ -23,6 +24,25 @@ def to_the_second(value):
     return value.replace(microsecond=0) if value else value
 
 
+def _xml_safe(value):
+    if isinstance(value, (list, tuple)):
+        return [xml_text(item) for item in value]
+    return xml_text(value)
+
+
+class XmlTextMixin:
+    """Every string the feed writes is one XML can carry (Django's XML writer raises on a
+    control character, which would make the whole feed a 500)."""
+
+    def __init__(self, *args, **kwargs):
+        args = [_xml_safe(value) for value in args]
+        super().__init__(*args, **{name: _xml_safe(value) for name, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        args = [_xml_safe(value) for value in args]
+        super().add_item(*args, **{name: _xml_safe(value) for name, value in kwargs.items()})
+
+
 class ContentUsageMixin:
     """The response promises only what every listed article and the site allow."""
 
@@ -33,7 +53,7 @@ class ContentUsageMixin:
         super().write(outfile, encoding)
 
 
-class FullContentRssFeed(ContentUsageMixin, Rss201rev2Feed):
+class FullContentRssFeed(XmlTextMixin, ContentUsageMixin, Rss201rev2Feed):
     """RSS with the whole article in <content:encoded>; <description> keeps the standfirst.
 
     Readers take RSS titles and descriptions as HTML, so plain text is escaped for HTML once.
@@ -59,7 +79,7 @@ class FullContentRssFeed(ContentUsageMixin, Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class FullContentAtomFeed(ContentUsageMixin, Atom1Feed):
+class FullContentAtomFeed(XmlTextMixin, ContentUsageMixin, Atom1Feed):
     """Atom with the whole article in <content type="html">; <summary type="text"> keeps the
     standfirst. Atom says what each field is, so plain text goes out as text."""
 

@@ -12,6 +12,14 @@ NOT_FOR_XML = re.compile(
     + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17))
     + "]"
 )
+
+
+def xml_text(value):
+    """The text without what XML 1.0 cannot carry: for text saved before the validators
+    refused it, so one old row never makes a feed or sitemap fail."""
+    return NOT_FOR_XML.sub("", value) if isinstance(value, str) else value
+
+
 # One-line fields also refuse every line break, tab, DEL and the C1 controls.
 NOT_ON_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\x85]")
 

@@ -1,6 +1,7 @@
 """RSS 2.0 and Atom feeds, read with feedparser."""
 
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -9,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.feeds import FEED_SIZE
+from articles.models import Article
+from articles.validators import NOT_FOR_XML
 
 from .factories import ArticleFactory, AuthorFactory, CalloutFactory, SectionFactory
 from .pages import soup
@@ -203,3 +206,22 @@ def test_an_empty_atom_feed_still_dates_itself_to_the_second(client):
 
     _, feed = parse(client, reverse("articles:feed-atom"))
     assert re.match(ISO_TO_THE_SECOND, feed.feed.updated), feed.feed.updated
+
+
+@pytest.mark.parametrize("name", ["articles:feed", "articles:feed-atom", "articles:news-sitemap"])
+def test_text_saved_before_validation_never_breaks_xml(client, name):
+    # A row written before the validators refused controls (here: straight through the ORM).
+    article = ArticleFactory(title="Budget vote", standfirst="Council decides", body="Text.")
+    Article.objects.filter(pk=article.pk).update(
+        title="Budget\x0b vote\ufffe", standfirst="Council\x1b decides", body="Te\x08xt."
+    )
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own response)
+    texts = " ".join(root.itertext())
+    assert "Budget vote" in texts
+    assert not NOT_FOR_XML.search(response.content.decode())
+    if name != "articles:news-sitemap":
+        parsed = feedparser.parse(response.content)
+        assert not parsed.bozo
+        assert parsed.entries[0].title == "Budget vote"
