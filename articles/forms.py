@@ -16,6 +16,9 @@ from .models import Callout, Status
 from .rendering import markers_in
 from .revisions import edit_token, stale_conflicts, stale_form_message
 
+# A line end typed or pasted into a wrapping headline box, with the spaces around it.
+TYPED_LINE_END = re.compile(r"[ ]*(?:\r\n|\r|\n)[ ]*")
+
 CALLOUT_MARKER_FIELD = re.compile(r"^callouts-(\d+)-marker$")
 # The publishing panel's buttons: save the form and make the change in one click.
 PUBLISH_NOW, SCHEDULE, UNPUBLISH = "_publish_now", "_schedule", "_unpublish"
@@ -128,7 +131,9 @@ class ArticleAdminForm(forms.ModelForm):
         return SimpleUploadedFile(f"image.{extension}", data)
 
     def clean_one_line(self, name):
-        return " ".join(self.cleaned_data.get(name, "").split())
+        """The headline fields wrap like the page does, so Enter or a pasted line end is a
+        typing slip: it becomes a space. Every other control is refused by the model."""
+        return TYPED_LINE_END.sub(" ", self.cleaned_data.get(name, "")).strip()
 
     def clean_title(self):
         return self.clean_one_line("title")
