@@ -126,7 +126,11 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return self.articles(obj).for_listing().prefetch_related("callouts")[:FEED_SIZE]
+        articles = list(self.articles(obj).for_listing().prefetch_related("callouts")[:FEED_SIZE])
+        site = ai_preferences.site_preferences()  # read once, not once per entry
+        for article in articles:
+            article.ai_preferences = ai_preferences.article_preferences(article, site)
+        return articles
 
     def item_title(self, article):
         return self.feed_type.text(article.title)
@@ -161,7 +165,7 @@ class LatestArticlesFeed(Feed):
         # Composed from the body and its callouts (prefetched) as the feed renders.
         return {
             "content_html": article.body_html,
-            "ai_preferences": ai_preferences.article_preferences(article),
+            "ai_preferences": article.ai_preferences,
         }
 
 

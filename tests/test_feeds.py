@@ -104,11 +104,12 @@ def test_section_and_author_feeds_hold_their_own_articles(client):
     ("name", "args", "queries"),
     [
         # Page delivery's reads (next scheduled time, the page's tag, its version), then the
-        # section or author, the articles, their bylines and their callouts.
-        ("articles:feed", [], 5),
-        ("articles:feed-atom", [], 5),
-        ("articles:section-feed", ["city"], 7),
-        ("articles:author-feed-atom", ["maya"], 7),
+        # section or author, the articles, their bylines and their callouts; the site's AI-use
+        # preferences, read for the entries and again for the Content-Usage header.
+        ("articles:feed", [], 7),
+        ("articles:feed-atom", [], 7),
+        ("articles:section-feed", ["city"], 9),
+        ("articles:author-feed-atom", ["maya"], 9),
     ],
 )
 def test_feeds_cost_a_fixed_number_of_queries(

@@ -71,8 +71,8 @@ def test_an_empty_search_shows_the_form_without_touching_the_database(
     client, django_assert_num_queries
 ):
     # Page delivery's own two reads (the next scheduled story, the listings' tag version);
-    # the search itself none.
-    with django_assert_num_queries(2):
+    # the footer's trust pages and the site's AI-use preferences; the search itself none.
+    with django_assert_num_queries(4):
         page = soup(search(client, "   "))
     assert page.select_one("form[role=search] input[name=q]") is not None
     assert page.select_one(".search-summary") is None
@@ -112,8 +112,9 @@ def test_search_query_count_does_not_grow(client, django_assert_num_queries, cou
     ArticleFactory.create_batch(count, title="Harbour story")
     # Page delivery's two reads (next scheduled time, the page's tag versions); then the count,
     # the page of articles, their authors; on PostgreSQL also the statement timeout, set in a
-    # savepoint of the test's transaction (SAVEPOINT, set_config, RELEASE).
-    expected = 8 if connection.vendor == "postgresql" else 5
+    # savepoint of the test's transaction (SAVEPOINT, set_config, RELEASE); the footer's trust
+    # pages and the site's AI-use preferences.
+    expected = 10 if connection.vendor == "postgresql" else 7
     with django_assert_num_queries(expected):
         response = search(client, "harbour")
     assert len(result_titles(response)) == min(count, 20)

@@ -146,8 +146,9 @@ def test_article_page_query_count_is_constant(
     ArticleFactory.create_batch(related, section=article.section)
     # First view after a change: page delivery reads the next scheduled time, the stored row,
     # the page's tags (article, byline) and their versions; the view reads the article with its
-    # section, byline, FAQ, corrections, callouts and related stories; one upsert stores it.
-    with django_assert_num_queries(12):
+    # section, byline, FAQ, corrections, callouts and related stories; the site's AI-use
+    # preferences and the trust pages (footer and publisher JSON-LD); one upsert stores it.
+    with django_assert_num_queries(15):
         first = client.get(article.get_absolute_url())
     cache.clear()
     # Every later view without the page cache: the next scheduled time, the stored page and
@@ -161,8 +162,9 @@ def test_article_page_query_count_is_constant(
 @pytest.mark.parametrize("count", [3, 30])
 def test_home_query_count_does_not_grow(client, django_assert_num_queries, count):
     ArticleFactory.create_batch(count)
-    # The next scheduled time and the listings' tag version, then the count, the page, the bylines.
-    with django_assert_num_queries(5):
+    # The next scheduled time and the listings' tag version, then the count, the page, the
+    # bylines; the site's AI-use preferences and the trust pages (footer, publisher JSON-LD).
+    with django_assert_num_queries(8):
         page = soup(client.get(reverse("articles:home")))
     assert len(page.select(".card__title")) == min(count, 20)
 
@@ -243,9 +245,10 @@ def test_section_and_author_query_counts_do_not_grow(client, django_assert_num_q
     section = articles[0].section
     Article.objects.update(section=section)
     # Page delivery: the next scheduled time, the page's tag and its version. Then the section
-    # or author, the count, the page of articles, their authors.
+    # or author, the count, the page of articles, their authors; the site's AI-use preferences
+    # and the footer's trust pages.
     for url in (section.get_absolute_url(), author.get_absolute_url()):
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(9):
             page = soup(client.get(url))
         assert len(page.select(".card__title")) == min(count, 20)
 
