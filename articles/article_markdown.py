@@ -297,7 +297,7 @@ def save_parsed(parsed, status=None, *, user=None, trusted=False, via="import"):
     status = status or (before[0] if before else Status.DRAFT)
     published_at = parsed.published_at or article.published_at
     if status == Status.PUBLISHED and published_at is None:
-        published_at = timezone.now()
+        published_at = timezone.now().replace(microsecond=0)  # to the second, as pages show it
     workflow.check_permission(user, before, (status, published_at), trusted=trusted)
     article.title = parsed.title
     article.standfirst = parsed.standfirst

@@ -106,7 +106,7 @@ def change_status(
     before = before if before is not None else stored_state(article)
     after_time = published_at if published_at is not None else article.published_at
     if status == Status.PUBLISHED and after_time is None:
-        after_time = timezone.now()
+        after_time = timezone.now().replace(microsecond=0)  # to the second, as pages show it
     check_permission(user, before, (status, after_time), trusted=trusted)
     with transaction.atomic(), reversion.create_revision():
         article.status = status
