@@ -289,7 +289,7 @@ def test_an_import(site, tmp_path):
     lines[0] = "# Imported from a file"
     path = tmp_path / "article.md"
     path.write_text("\n".join(lines) + "\n")
-    manage(site.env, "import_articles", str(path), "--status", "published")
+    manage(site.env, "import_articles", str(path), "--status", "published", "--update")
     site.every(ARTICLE, lambda status, body: _equal(headline(body), "Imported from a file"))
     site.every("/", lambda status, body: _in("Imported from a file", home_titles(body)))
 
