@@ -2,6 +2,7 @@
 space and the admin forms, and request bodies past the limit."""
 
 from urllib.parse import quote, urlencode
+from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
@@ -158,3 +159,35 @@ def test_too_many_form_fields_are_refused_with_400(staff_client):
         "POST", settings.MARKDOWNX_URLS_PATH, fields, "application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
+
+
+# Controls, line ends, non-characters and Markdown punctuation, mixed.
+hostile_text = st.text(
+    st.sampled_from("ab [](*_>#-!\n\r\t\x0b\x0c\x1b\x08\x85\u2028\u202e\ufffe\uffff"), max_size=60
+)
+XML_OUTPUTS = ["/feed/", "/feed/atom/", "/news-sitemap.xml", "/sitemap-articles.xml"]
+
+
+@hypothesis_settings(parent=examples, max_examples=30)
+@given(title=hostile_text, standfirst=hostile_text, body=hostile_text, answer=hostile_text)
+def test_whatever_the_form_accepts_keeps_every_feed_and_sitemap_valid_xml(
+    staff_client, title, standfirst, body, answer
+):
+    from articles.models import Article
+
+    Article.objects.all().delete()
+    data = article_form(title=f"T{title}", standfirst=f"S{standfirst}", body=f"B{body}")
+    data["callouts-TOTAL_FORMS"] = "0"
+    data.pop("slug")
+    data.update({"faq_entries-0-question": "Why?", "faq_entries-0-answer": f"A{answer}"})
+    staff_client.raise_request_exception = False
+    response = staff_client.post(ADD_URL, data)
+    assert response.status_code in (200, 302), response.status_code
+    reader = Client()
+    for url in XML_OUTPUTS:
+        output = reader.get(url)
+        assert output.status_code == 200, (url, output.status_code)
+        ElementTree.fromstring(output.content)  # noqa: S314 (our own response): well-formed
+    if response.status_code == 302:
+        article = Article.objects.get()
+        assert reader.get(article.get_absolute_url()).status_code == 200
