@@ -16,8 +16,9 @@ from .models import Callout, Status
 from .rendering import markers_in
 from .revisions import edit_token, stale_conflicts, stale_form_message
 
-# A line end typed or pasted into a wrapping headline box, with the spaces around it.
-TYPED_LINE_END = re.compile(r"[ ]*(?:\r\n|\r|\n)[ ]*")
+# A line end typed or pasted into a wrapping headline box (with the spaces around it), or a run
+# of spaces: each becomes one space.
+TYPED_LINE_END = re.compile(r"[ ]*(?:\r\n|\r|\n)[ ]*| {2,}")
 
 CALLOUT_MARKER_FIELD = re.compile(r"^callouts-(\d+)-marker$")
 # The publishing panel's buttons: save the form and make the change in one click.

@@ -19,6 +19,7 @@ def database_is_down(request):
 urlpatterns = [
     path("down/", database_is_down),
     path("", include("articles.urls")),
+    path("", include("newsletter.urls")),  # the header links the email edition
 ]
 
 
