@@ -18,7 +18,7 @@ from distribution import signing
 from .receivers import http_receiver
 from .servers import PROJECT, app_environment, manage, postgres_database
 
-pytestmark = pytest.mark.outage
+pytestmark = [pytest.mark.outage, pytest.mark.servers]
 
 SECRET = "a-shared-secret-for-the-receiver"
 

@@ -12,6 +12,8 @@ import pytest
 
 from .servers import Browser, app_environment, gunicorn, manage
 
+pytestmark = pytest.mark.servers
+
 PASSWORD = "budget-" + uuid.uuid4().hex
 SLOW_BUT_ALLOWED = "Some [link](https://example.org) and *emphasis*.\n\n" * 1900
 

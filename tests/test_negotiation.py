@@ -83,6 +83,7 @@ def ask_all(reader, order):
     return seen
 
 
+@pytest.mark.servers
 @pytest.mark.skipif(not reachable(REDIS_SERVER), reason="needs a Redis server")
 def test_gunicorn_workers_sharing_redis_never_mix_the_variants(shared_backends):  # noqa: F811
     env, _ = shared_backends
@@ -96,6 +97,7 @@ def test_gunicorn_workers_sharing_redis_never_mix_the_variants(shared_backends):
     not (shutil.which("varnishd") or shutil.which("/usr/sbin/varnishd")),
     reason="needs varnishd (apt-get install varnish)",
 )
+@pytest.mark.servers
 def test_varnish_keeps_the_variants_apart(shared_backends):  # noqa: F811
     env, _ = shared_backends
     app_port = free_port()

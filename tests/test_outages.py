@@ -18,7 +18,7 @@ from .throwaway import (
     wait_for,
 )
 
-pytestmark = pytest.mark.outage
+pytestmark = [pytest.mark.outage, pytest.mark.servers]
 
 needs_postgres = pytest.mark.skipif(
     not (PG_BIN / "initdb").exists(), reason=f"no PostgreSQL server binaries in {PG_BIN}"

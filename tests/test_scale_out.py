@@ -29,6 +29,7 @@ SLUG = "open-source-runs-on-goodwill"
 ARTICLE = f"/news/{SLUG}/"
 
 pytestmark = [
+    pytest.mark.servers,
     pytest.mark.skipif(not reachable(POSTGRES_SERVER), reason="needs a PostgreSQL server"),
     pytest.mark.skipif(not reachable(REDIS_SERVER), reason="needs a Redis server"),
 ]

@@ -30,6 +30,8 @@ from ..servers import (
     varnish,
 )
 
+pytestmark = pytest.mark.servers
+
 WORKERS = 3
 REQUESTS = 20
 SLUG = "open-source-runs-on-goodwill"

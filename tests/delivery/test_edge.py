@@ -11,6 +11,8 @@ from bs4 import BeautifulSoup
 
 from ..servers import app_environment, free_port, gunicorn, manage, varnish
 
+pytestmark = pytest.mark.servers
+
 SLUG = "open-source-runs-on-goodwill"
 ARTICLE = f"/news/{SLUG}/"
 HAS_VARNISH = bool(shutil.which("varnishd") or Path("/usr/sbin/varnishd").exists())

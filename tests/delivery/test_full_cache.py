@@ -9,10 +9,13 @@ import redis as redis_client
 
 from ..throwaway import Gunicorn, ThrowawayRedis, prepare_database
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("redis-server") or shutil.which("/usr/bin/redis-server")),
-    reason="needs redis-server (apt-get install redis-server)",
-)
+pytestmark = [
+    pytest.mark.servers,
+    pytest.mark.skipif(
+        not (shutil.which("redis-server") or shutil.which("/usr/bin/redis-server")),
+        reason="needs redis-server (apt-get install redis-server)",
+    ),
+]
 
 
 @pytest.fixture
