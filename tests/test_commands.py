@@ -34,6 +34,19 @@ def test_demo_content_is_safe_to_load_twice():
     assert (Article.objects.count(), Callout.objects.count(), FAQEntry.objects.count()) == counts
 
 
+def test_loading_the_demo_again_keeps_what_an_editor_changed():
+    run("load_demo_content")
+    article = Article.objects.order_by("pk").first()
+    Article.objects.filter(pk=article.pk).update(title="An editor's headline", status="unpublished")
+    output = run("load_demo_content")
+    assert "Loaded 0 demo articles" in output and "Kept 4 that exist" in output
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("An editor's headline", "unpublished")
+    assert "Loaded 4 demo articles" in run("load_demo_content", "--update")
+    article.refresh_from_db()
+    assert article.title != "An editor's headline" and article.status == "published"
+
+
 def test_demo_dry_run_saves_nothing():
     assert "Checked 4" in run("load_demo_content", "--dry-run")
     assert not Article.objects.exists()

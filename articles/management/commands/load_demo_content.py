@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles.article_markdown import parse, save_parsed
-from articles.models import SitePage, Status
+from articles.models import Article, SitePage, Status
 from articles.newlines import normalise_newlines
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_content"
@@ -12,29 +12,45 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_content"
 
 class Command(BaseCommand):
     help = (
-        "Load the demo articles (published), updating them in place when run again, and the "
-        "trust pages that do not exist yet (an editor's own text is never replaced)."
+        "Load the demo articles (published) that do not exist yet, and the trust pages that do "
+        "not exist yet. What an editor changed or unpublished is kept unless --update is given."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--dry-run", action="store_true", help="Parse the demo files, save nothing."
         )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Put the demo articles that exist back to the files' text, published "
+            "(a revision of each is kept).",
+        )
 
-    def handle(self, *args, dry_run=False, verbosity=1, **options):
+    def handle(self, *args, dry_run=False, update=False, verbosity=1, **options):
         files = sorted(DEMO_DIR.glob("*.md"))
+        loaded, kept = [], []
         with transaction.atomic():
             for path in files:
                 parsed = parse(path.read_text(encoding="utf-8"))
+                if not update and Article.objects.filter(slug=parsed.slug).exists():
+                    kept.append(parsed.slug)  # an editor may have changed or unpublished it
+                    continue
                 if not dry_run:
                     save_parsed(
                         parsed, status=Status.PUBLISHED, trusted=True, via="load_demo_content"
                     )
+                loaded.append(parsed.slug)
                 if verbosity >= 2:
                     self.stdout.write(f"  {path.name}: {parsed.title}")
             created = self.load_site_pages(dry_run)
         verb = "Checked" if dry_run else "Loaded"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {len(files)} demo articles."))
+        self.stdout.write(self.style.SUCCESS(f"{verb} {len(loaded)} demo articles."))
+        if kept:
+            self.stdout.write(
+                f"Kept {len(kept)} that exist as they are (--update replaces them): "
+                + ", ".join(kept)
+            )
         kept = len(SitePage.Kind.values) - len(created)
         self.stdout.write(
             f"{'Would create' if dry_run else 'Created'} {len(created)} trust pages"
