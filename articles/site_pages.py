@@ -25,9 +25,8 @@ def page_urls():
     """{kind: absolute URL} of the trust pages that exist, for the publisher's JSON-LD."""
     from .canonical import absolute_url
 
-    by_path = {path: title for title, path in footer_links()}
-    return {
-        kind: absolute_url(SitePage(kind=kind).get_absolute_url())
-        for kind in SitePage.Kind.values
-        if SitePage(kind=kind).get_absolute_url() in by_path
-    }
+    try:
+        kinds = list(SitePage.objects.values_list("kind", flat=True))
+    except DatabaseError:
+        return {}  # as the footer: left out during an outage
+    return {kind: absolute_url(SitePage(kind=kind).get_absolute_url()) for kind in kinds}

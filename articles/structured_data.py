@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from .canonical import absolute_url, site_logo
+from .models import SitePage
 from .site_pages import page_urls
 from .templatetags.iso_dates import iso8601
 
@@ -58,12 +59,12 @@ def image_object(node_id, url, width, height):
 
 # schema.org's publisher policies, each the address of the trust page of that kind.
 POLICY_PROPERTIES = {
-    "publishingPrinciples": "publishing-principles",
-    "correctionsPolicy": "corrections-policy",
-    "ethicsPolicy": "ethics-policy",
-    "masthead": "masthead",
-    "ownershipFundingInfo": "ownership-and-funding",
-    "actionableFeedbackPolicy": "feedback-policy",
+    "publishingPrinciples": SitePage.Kind.PUBLISHING_PRINCIPLES,
+    "correctionsPolicy": SitePage.Kind.CORRECTIONS_POLICY,
+    "ethicsPolicy": SitePage.Kind.ETHICS_POLICY,
+    "masthead": SitePage.Kind.MASTHEAD,
+    "ownershipFundingInfo": SitePage.Kind.OWNERSHIP_FUNDING,
+    "actionableFeedbackPolicy": SitePage.Kind.FEEDBACK_POLICY,
 }
 
 
@@ -91,7 +92,7 @@ def organization():
     for name, kind in POLICY_PROPERTIES.items():
         if kind in pages:
             node[name] = pages[kind]
-    contact = contact_point(pages.get("contact"))
+    contact = contact_point(pages.get(SitePage.Kind.CONTACT))
     if contact:
         node["contactPoint"] = contact
     return node
