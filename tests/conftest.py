@@ -64,3 +64,17 @@ def journalist_client(client, journalist):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Commit (as far as a test can) and let the task queue run what the commit enqueued."""
+    from .queue import drain
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = change()
+        drain()
+        return result
+
+    return run

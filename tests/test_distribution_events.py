@@ -25,19 +25,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Commit (as far as a test can) and let the queue run what the commit enqueued."""
-
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = change()
-        drain()
-        return result
-
-    return run
-
-
-@pytest.fixture
 def hook(settings):
     settings.DISTRIBUTION_BACKOFF_SECONDS = 0
     with http_receiver() as receiver:

@@ -43,17 +43,6 @@ def inbox(settings):
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(change):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = change()
-        drain()
-        return result
-
-    return run
-
-
-@pytest.fixture
 def reader():
     return Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.7")
 
