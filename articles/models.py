@@ -483,6 +483,13 @@ class Callout(AtomicSave, models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.label or self.marker}"
 
+    # What readers see above a callout: an editorial label, not the kind's internal name.
+    READER_LABELS = {Kind.KEY: "Key point", Kind.NOTE: "Note", Kind.CONTEXT: "Context"}
+
+    @property
+    def reader_label(self):
+        return self.READER_LABELS.get(self.kind, self.get_kind_display())
+
 
 class FAQEntry(AtomicSave, models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="faq_entries")

@@ -77,12 +77,13 @@ def parts_written(sender, pks, **kwargs):
     changed(_of_article_rows(sender, pks))
 
 
+# Every page's header lists the sections, so a section's change reaches every page.
 def section_saved(sender, instance, **kwargs):
-    changed(tags.of_sections([instance.pk]))
+    changed(tags.of_sections([instance.pk]) | {tags.SITE})
 
 
 def sections_written(sender, pks, **kwargs):
-    changed(tags.of_sections(pks))
+    changed(tags.of_sections(pks) | {tags.SITE})
 
 
 def author_saved(sender, instance, **kwargs):

@@ -4,7 +4,8 @@
   section-<pk>  the section's page and feeds, and the pages of its articles (related stories)
   author-<pk>   the author's page and feeds, and the pages of their articles (byline)
   listings      the home page, site feeds, sitemaps, search, corrections and llms.txt
-  site          every page: the footer's trust pages and the site's AI-use preferences
+  site          every page: the header's sections, the footer's trust pages and the site's
+                AI-use preferences
 
 A change touches the tags of what it changes; each page carries the tags of what it shows.
 The same names go out as Surrogate-Key / Cache-Tag / xkey headers for Varnish or a CDN.

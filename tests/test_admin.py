@@ -97,8 +97,8 @@ def test_journalist_adds_an_article_with_callouts_and_faq(staff_client, client):
     page = soup(client.get(article.get_absolute_url()))
     asides = page.select(".article__body aside")
     assert [text(a.select_one(".callout__heading")) for a in asides] == [
-        "Key: The take:",
-        "Note: Fair counter:",
+        "Key point The take:",
+        "Note Fair counter:",
     ]
 
 

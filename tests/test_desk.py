@@ -52,7 +52,7 @@ def test_preview_renders_the_article_as_readers_see_it(staff_client):
     assert text(article.select_one("h1.article__title")) == "Harbour <b>dredging</b> starts"
     assert text(article.select_one(".kicker")) == "Bigger ships, bigger stakes."
     headings = [text(h) for h in article.select(".article__body aside .callout__heading")]
-    assert headings == ["Key: The take:", "Note: Fair counter:"]
+    assert headings == ["Key point The take:", "Note Fair counter:"]
     assert "[[callout" not in text(article)
     assert [text(h) for h in article.select(".faq h3")] == ["Who pays?"]
     assert article.select_one(".faq em").get_text() == "port"

@@ -59,8 +59,8 @@ def test_pasted_callouts_become_rows_in_place(staff_client, client):
     page = soup(client.get(article.get_absolute_url()))
     body = page.select_one(".article__body")
     assert [text(h) for h in body.select("aside .callout__heading")] == [
-        "Key: The take:",
-        "Note: Fair counter:",
+        "Key point The take:",
+        "Note Fair counter:",
     ]
     assert "[[callout" not in text(body) and "**" not in text(body)
 

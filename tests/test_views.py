@@ -66,8 +66,8 @@ def test_callouts_render_in_place_as_labelled_asides(client):
     assert sequence == ["Paragraph 0.", "aside", "Paragraph 1.", "aside", "Last paragraph."]
     first, second = body.find_all("aside")
     heading = body.find(id=first["aria-labelledby"])
-    assert text(heading) == "Key: The take:"
-    assert text(body.find(id=second["aria-labelledby"])).startswith("Note:")
+    assert text(heading) == "Key point The take:"
+    assert text(body.find(id=second["aria-labelledby"])).startswith("Note ")
     assert "callout--key" in first["class"]
     assert text(first.select_one(".callout__body")) == "Callout body 0."
 
@@ -147,8 +147,9 @@ def test_article_page_query_count_is_constant(
     # First view after a change: page delivery reads the next scheduled time, the stored row,
     # the page's tags (article, byline) and their versions; the view reads the article with its
     # section, byline, FAQ, corrections, callouts and related stories; the site's AI-use
-    # preferences and the trust pages (footer and publisher JSON-LD); one upsert stores it.
-    with django_assert_num_queries(15):
+    # preferences, the header's sections and the trust pages (footer and publisher JSON-LD);
+    # one upsert stores it.
+    with django_assert_num_queries(16):
         first = client.get(article.get_absolute_url())
     cache.clear()
     # Every later view without the page cache: the next scheduled time, the stored page and
@@ -163,8 +164,9 @@ def test_article_page_query_count_is_constant(
 def test_home_query_count_does_not_grow(client, django_assert_num_queries, count):
     ArticleFactory.create_batch(count)
     # The next scheduled time and the listings' tag version, then the count, the page, the
-    # bylines; the site's AI-use preferences and the trust pages (footer, publisher JSON-LD).
-    with django_assert_num_queries(8):
+    # bylines; the site's AI-use preferences, the header's sections and the trust pages
+    # (footer, publisher JSON-LD).
+    with django_assert_num_queries(9):
         page = soup(client.get(reverse("articles:home")))
     assert len(page.select(".card__title")) == min(count, 20)
 
@@ -245,10 +247,10 @@ def test_section_and_author_query_counts_do_not_grow(client, django_assert_num_q
     section = articles[0].section
     Article.objects.update(section=section)
     # Page delivery: the next scheduled time, the page's tag and its version. Then the section
-    # or author, the count, the page of articles, their authors; the site's AI-use preferences
-    # and the footer's trust pages.
+    # or author, the count, the page of articles, their authors; the site's AI-use preferences,
+    # the header's sections and the footer's trust pages.
     for url in (section.get_absolute_url(), author.get_absolute_url()):
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             page = soup(client.get(url))
         assert len(page.select(".card__title")) == min(count, 20)
 
