@@ -20,11 +20,13 @@ from .markdown_limits import validate_markdown_cost
 from .rendering import render_markdown, splice_callouts
 from .signals import rows_changed
 from .validators import (
+    profile_link_lines,
     validate_callout_label,
     validate_canonical_url,
     validate_clean_text,
     validate_no_bidi_controls,
     validate_one_line,
+    validate_profile_links,
 )
 
 # Headlines, names, labels: one line of text that reads as it is written.
@@ -131,6 +133,12 @@ class Author(AtomicSave, models.Model):
         validators=[validate_clean_text],
         help_text="Plain text shown on the author's page.",
     )
+    profile_links = models.TextField(
+        blank=True,
+        validators=[validate_profile_links],
+        help_text="The author's profiles elsewhere (their site, social accounts), one address "
+        "a line. Shown on the author's page and given to search engines as the same person.",
+    )
 
     objects = AnnouncedQuerySet.as_manager()
 
@@ -142,6 +150,10 @@ class Author(AtomicSave, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", args=[self.slug])
+
+    @property
+    def profile_urls(self):
+        return profile_link_lines(self.profile_links)
 
 
 # An average adult reads 200 to 250 words a minute; reading time is shown in whole minutes.

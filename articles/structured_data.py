@@ -116,12 +116,28 @@ def home_graph():
 
 def author_node(author):
     url = absolute_url(author.get_absolute_url())
-    return {
+    node = {
         "@type": "Person" if author.kind == author.Kind.PERSON else "Organization",
         "@id": url + "#author",
         "name": author.name,
         "url": url,
     }
+    if author.job_title and author.kind == author.Kind.PERSON:
+        node["jobTitle"] = author.job_title
+    if author.profile_urls:
+        node["sameAs"] = author.profile_urls
+    return node
+
+
+def profile_graph(author):
+    """The author's page: a ProfilePage about the person (or desk) it lists the stories of."""
+    url = absolute_url(author.get_absolute_url())
+    person = author_node(author)
+    if author.bio:
+        person["description"] = author.bio
+    page = {"@type": "ProfilePage", "@id": url, "url": url, "name": author.name,
+            "mainEntity": {"@id": person["@id"]}, "isPartOf": {"@id": website_id()}}  # fmt: skip
+    return {"@context": "https://schema.org", "@graph": [page, person]}
 
 
 def news_article(article):

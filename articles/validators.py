@@ -85,3 +85,32 @@ def validate_canonical_url(value):
             "quotes or angle brackets.",
             code="canonical_url",
         )
+
+
+PROFILE_LINKS_LIMIT = 10
+
+
+def profile_link_lines(value):
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def validate_profile_links(value):
+    """One http(s) address a line, at most ten: they become links and schema.org sameAs."""
+    from django.core.validators import URLValidator
+
+    lines = profile_link_lines(value)
+    if len(lines) > PROFILE_LINKS_LIMIT:
+        raise ValidationError(
+            f"Give at most {PROFILE_LINKS_LIMIT} profile addresses.", code="profile_links"
+        )
+    check = URLValidator(schemes=["http", "https"])
+    for line in lines:
+        try:
+            check(line)
+        except ValidationError:
+            raise ValidationError(
+                "Each line must be one address starting with https:// or http:// "
+                "(this one is not: %(line)s).",
+                code="profile_links",
+                params={"line": line[:80]},
+            ) from None

@@ -25,7 +25,7 @@ from .negotiation import prefers_markdown
 from .query_limits import QueryTooSlow, only_negated, statement_timeout
 from .site_pages import footer_links
 from .sitemaps import SITEMAPS, NewsSitemap
-from .structured_data import home_graph, json_ld_script
+from .structured_data import home_graph, json_ld_script, profile_graph
 from .validators import UNSTORABLE
 
 PAGE_SIZE = 20
@@ -179,7 +179,9 @@ def section(request, slug):
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, Article.objects.published().for_listing().filter(authors=author))
-    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+    structured_data = json_ld_script(profile_graph(author))
+    context = {"author": author, "page": page, "structured_data": structured_data}
+    return render(request, "articles/author_detail.html", context)
 
 
 @cache_public_page(params=["q", "page"])
