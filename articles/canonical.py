@@ -1,5 +1,6 @@
 """The one place that turns a site path into an absolute URL."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,6 +14,22 @@ def absolute_url(path):
 def asset_url(url):
     """An uploaded or static file's URL made absolute, unless storage already made it so."""
     return url if url.startswith(("https://", "http://")) else absolute_url(url)
+
+
+# Our HTML (nh3's output and our templates) always double-quotes attribute values.
+_SITE_LINK = re.compile(r'\b(href|src)="(/(?!/)[^"]*|#[^"]*)"')
+
+
+def absolute_links(html, page_url):
+    """Links and images of a fragment made absolute, for readers that show it away from our
+    pages (feed readers, email): `/media/...` gets the site's address, `#faq` the page's."""
+
+    def absolute(match):
+        attribute, target = match.groups()
+        base = page_url if target.startswith("#") else settings.SITE_URL
+        return f'{attribute}="{base}{target}"'
+
+    return _SITE_LINK.sub(absolute, html)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from . import ai_preferences
-from .canonical import absolute_url
+from .canonical import absolute_links, absolute_url
 from .models import Article, Author, Section
 from .validators import xml_text
 
@@ -164,7 +164,7 @@ class LatestArticlesFeed(Feed):
     def item_extra_kwargs(self, article):
         # Composed from the body and its callouts (prefetched) as the feed renders.
         return {
-            "content_html": article.body_html,
+            "content_html": absolute_links(article.body_html, article.get_canonical_url()),
             "ai_preferences": article.ai_preferences,
         }
 

@@ -226,3 +226,31 @@ def test_text_saved_before_validation_never_breaks_xml(client, name):
         parsed = feedparser.parse(response.content)
         assert not parsed.bozo
         assert parsed.entries[0].title == "Budget vote"
+
+
+RAW_CONTENT = {
+    "articles:feed": "channel/item/{http://purl.org/rss/1.0/modules/content/}encoded",
+    "articles:feed-atom": "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}content",
+}
+
+
+@pytest.mark.parametrize("name", RAW_CONTENT)
+def test_links_and_images_in_feed_content_are_absolute(client, name):
+    # Read from the raw XML: feedparser would resolve relative addresses itself, and many feed
+    # readers and email clients do not.
+    ArticleFactory(
+        slug="bridges",
+        body="See [the other story](/news/other/), [the FAQ](#faq), [a site](https://example.org/)"
+        " and [a protocol-relative one](//cdn.example.net/x).\n\n![A chart](/media/chart.png)",
+    )
+    response = client.get(reverse(name))
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own response)
+    (content,) = root.findall(RAW_CONTENT[name])
+    html = BeautifulSoup(content.text, "html.parser")
+    assert [a["href"] for a in html.find_all("a")] == [
+        f"{SITE}/news/other/",
+        f"{SITE}/news/bridges/#faq",
+        "https://example.org/",
+        "//cdn.example.net/x",
+    ]
+    assert [img["src"] for img in html.find_all("img")] == [f"{SITE}/media/chart.png"]
