@@ -78,3 +78,14 @@ def test_pages_link_the_icons_they_serve(client):
         link["href"] for link in head.select('link[rel~="icon"], link[rel="apple-touch-icon"]')
     }
     assert {"/favicon.ico", "/apple-touch-icon.png"} <= icons
+
+
+def test_indexable_pages_allow_large_image_previews_and_previews_do_not(client, staff_client):
+    article = ArticleFactory()
+    for url in ("/", article.get_absolute_url(), article.section.get_absolute_url(),
+                article.authors.first().get_absolute_url()):  # fmt: skip
+        robots = [meta["content"] for meta in soup(client.get(url)).select('meta[name="robots"]')]
+        assert robots == ["max-image-preview:large, max-snippet:-1"], url
+    draft = ArticleFactory(draft=True)
+    preview = soup(staff_client.get(draft.get_absolute_url()))
+    assert [m["content"] for m in preview.select('meta[name="robots"]')] == ["noindex, nofollow"]
