@@ -7,6 +7,11 @@ from . import feeds, views
 from .sitemaps import SITEMAPS
 
 
+def stored_listing(view, params=()):
+    """Feeds and sitemaps, kept in the database too: a cold cache costs a query, not a render."""
+    return cache_public_page(view, params=params, stored="listing")
+
+
 class UnicodeSlugConverter:
     """Slugs in any script (allow_unicode=True); anything else never reaches a query."""
 
@@ -31,24 +36,24 @@ urlpatterns = [
     path("news/<uslug:slug>", views.article_without_slash),
     path("section/<uslug:slug>/", views.section, name="section"),
     path("author/<uslug:slug>/", views.author, name="author"),
-    path("feed/", cache_public_page(feeds.LatestArticlesFeed()), name="feed"),
-    path("feed/atom/", cache_public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
-    path("section/<uslug:slug>/feed/", cache_public_page(feeds.SectionFeed()), name="section-feed"),
+    path("feed/", stored_listing(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", stored_listing(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("section/<uslug:slug>/feed/", stored_listing(feeds.SectionFeed()), name="section-feed"),
     path(
         "section/<uslug:slug>/feed/atom/",
-        cache_public_page(feeds.SectionAtomFeed()),
+        stored_listing(feeds.SectionAtomFeed()),
         name="section-feed-atom",
     ),
-    path("author/<uslug:slug>/feed/", cache_public_page(feeds.AuthorFeed()), name="author-feed"),
+    path("author/<uslug:slug>/feed/", stored_listing(feeds.AuthorFeed()), name="author-feed"),
     path(
         "author/<uslug:slug>/feed/atom/",
-        cache_public_page(feeds.AuthorAtomFeed()),
+        stored_listing(feeds.AuthorAtomFeed()),
         name="author-feed-atom",
     ),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",
-        cache_public_page(sitemap_views.sitemap, params=["p"]),
+        stored_listing(sitemap_views.sitemap, params=["p"]),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -43,7 +43,7 @@ def paginate(request, queryset):
         raise Http404(f"No such page: {error}") from None
 
 
-@cache_public_page(params=["page"])
+@cache_public_page(params=["page"], stored="listing")
 @site_content_usage
 def home(request):
     page = paginate(request, Article.objects.published().for_listing())
@@ -61,7 +61,7 @@ def home(request):
     )
 
 
-@cache_public_page(stored=True)
+@cache_public_page(stored="article")
 def article_detail(request, slug):
     """The article page; with `Accept: text/markdown`, its Markdown form where one exists.
     Both variants say `Vary: Accept`, and the page cache and Varnish key them apart."""
@@ -166,7 +166,7 @@ def moved_or_gone(request, slug, url_name):
     return HttpResponsePermanentRedirect(absolute_url(reverse(url_name, args=[article.slug])))
 
 
-@cache_public_page(params=["page"])
+@cache_public_page(params=["page"], stored="listing")
 @site_content_usage
 def section(request, slug):
     section = get_object_or_404(Section, slug=slug)
@@ -174,7 +174,7 @@ def section(request, slug):
     return render(request, "articles/section_list.html", {"section": section, "page": page})
 
 
-@cache_public_page(params=["page"])
+@cache_public_page(params=["page"], stored="listing")
 @site_content_usage
 def author(request, slug):
     author = get_object_or_404(Author, slug=slug)
@@ -328,7 +328,7 @@ def markdown_link_text(value):
     return re.sub(r"([\\\[\]])", r"\\\1", " ".join(value.split()))
 
 
-@cache_public_page(params=["p"])
+@cache_public_page(params=["p"], stored="listing")
 def sitemap_index(request):
     """Django's index view names sitemaps by the request's host; ours are on SITE_URL.
     Each sitemap is split into pages of Sitemap.limit URLs (50,000, the protocol's limit)."""
@@ -349,7 +349,7 @@ def sitemap_index(request):
     return response
 
 
-@cache_public_page(params=["p"])
+@cache_public_page(params=["p"], stored="listing")
 def news_sitemap(request):
     response = sitemap_views.sitemap(
         request, {"news": NewsSitemap}, section="news", template_name="sitemaps/news.xml"

@@ -2,7 +2,8 @@
 
     @cache_public_page                       reads no query parameter
     @cache_public_page(params=["page"])      its page depends on ?page= (and nothing else)
-    @cache_public_page(stored=True)          an article page, also kept in the database
+    @cache_public_page(stored="article")     an article page, also kept with its row
+    @cache_public_page(stored="listing")     a listing page, also kept in the database by key
 
 A request is served from the cache only while every tag the page shows still has the version
 it was rendered under (read from the database on each request), while no scheduled story has
@@ -46,7 +47,7 @@ def _timeout(now, valid_until):
     return timeout
 
 
-def cache_public_page(view=None, *, params=(), stored=False):
+def cache_public_page(view=None, *, params=(), stored=""):
     if view is None:
         return partial(cache_public_page, params=params, stored=stored)
     spec = PageSpec(params=tuple(params), stored=stored)
@@ -67,7 +68,10 @@ def cache_public_page(view=None, *, params=(), stored=False):
         found = None
         # Only the HTML variant is stored; the Markdown form renders from the rows.
         if spec.stored and variant(request) == "html":
-            found = stored_pages.lookup(kwargs["slug"], now)
+            if spec.stored == "article":
+                found = stored_pages.lookup(kwargs["slug"], now)
+            else:
+                found = stored_pages.lookup_listing(page_key(request, spec, release=False))
             if found is not None and found[1] is not None:
                 html, stored_versions, stored_until, last_modified, headers = found[1]
                 current = versions.current(stored_versions)
@@ -91,7 +95,11 @@ def cache_public_page(view=None, *, params=(), stored=False):
         if timeout > 0:
             store.put(key, page, timeout)
         if spec.stored and found is not None and (valid_until is None or valid_until > now):
-            stored_pages.save(found[0], page)  # checked like a cache entry, whatever its lifetime
+            # Checked like a cache entry, whatever its lifetime.
+            if spec.stored == "article":
+                stored_pages.save(found[0], page)
+            else:
+                stored_pages.save_listing(found[0], page, request.get_full_path())
         return entries.respond(request, page, now)
 
     wrapper.page_spec = spec

@@ -18,11 +18,11 @@ from .release import release_id
 
 @dataclass(frozen=True)
 class PageSpec:
-    """What a cached view declares: the query parameters it reads; whether to store the page
-    in the database too (article pages)."""
+    """What a cached view declares: the query parameters it reads; whether to keep the page in
+    the database too: "article" (with the article's row) or "listing" (by its key)."""
 
     params: tuple = ()
-    stored: bool = False
+    stored: str = ""
 
 
 def _page_number(value):
@@ -43,8 +43,10 @@ def variant(request):
     return "markdown" if prefers_markdown(request) else "html"
 
 
-def page_key(request, spec):
-    parts = [release_id(), request.path, variant(request)]
+def page_key(request, spec, *, release=True):
+    """The page's key; without the release for a stored listing, which carries its release in
+    its row so that a deploy replaces it rather than leaving it behind."""
+    parts = [release_id() if release else "", request.path, variant(request)]
     for name in spec.params:
         value = request.GET.get(name)
         if value is not None:

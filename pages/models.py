@@ -37,3 +37,21 @@ class StoredPage(models.Model):
 
     def __str__(self):
         return f"Stored page of article {self.article_id}"
+
+
+class StoredListing(models.Model):
+    """A listing page (home, a section's or author's page, a feed, a sitemap) kept in the
+    database, so that without a page cache, or with a cold one, it costs a query, not a render.
+    Checked like a cache entry: the release, the tag versions and the next scheduled story."""
+
+    key = models.CharField(max_length=80, primary_key=True)  # the page key: path, params, variant
+    path = models.CharField(max_length=2000)
+    html = models.TextField()
+    release = models.CharField(max_length=64, db_index=True)
+    versions = models.JSONField(default=dict)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    last_modified = models.CharField(max_length=40, blank=True)
+    headers = models.JSONField(default=dict)
+
+    def __str__(self):
+        return f"Stored listing {self.path}"

@@ -1,5 +1,6 @@
-"""Article pages kept in the database (StoredPage): shared by every process and instance, and
-still there after a restart, so a cold cache costs one query per article, not a render."""
+"""Pages kept in the database: article pages (StoredPage, with the article's row) and listing
+pages (StoredListing, by page key). Shared by every process and instance, and still there after
+a restart, so a cold cache costs one query per page, not a render."""
 
 import logging
 
@@ -8,7 +9,7 @@ from django.utils.http import http_date
 
 from articles.models import Article
 
-from .models import StoredPage
+from .models import StoredListing, StoredPage
 from .release import release_id
 
 logger = logging.getLogger(__name__)
@@ -29,17 +30,54 @@ def lookup(slug, now):
     return pk, (html, versions, valid_until, last_modified, headers)
 
 
+LISTING_FIELDS = ("html", "versions", "valid_until", "last_modified", "headers")
+
+
+def lookup_listing(key):
+    """(key, stored row or None). The first lookup after a deploy that finds an earlier
+    release's row clears every such row: they can never be served again."""
+    row = StoredListing.objects.filter(key=key).values_list("release", *LISTING_FIELDS).first()
+    if row is not None and row[0] != release_id():
+        _forget_earlier_releases()
+        row = None
+    return key, (row[1:] if row is not None else None)
+
+
+def _forget_earlier_releases():
+    try:
+        StoredListing.objects.exclude(release=release_id()).delete()
+    except DatabaseError as error:
+        logger.warning("Could not clear listings of earlier releases: %r", error)
+
+
+def _stored_fields(page):
+    return {
+        "html": page.bodies["identity"].decode(),
+        "release": release_id(),
+        "versions": page.versions,
+        "valid_until": page.valid_until,
+        "last_modified": http_date(page.last_modified.timestamp()),
+        "headers": {**page.headers, **({"Vary": ", ".join(page.vary)} if page.vary else {})},
+    }
+
+
+def save_listing(key, page, path):
+    """Keep a listing page by its key (one upsert); a locked database is only a miss."""
+    row = StoredListing(key=key, path=path[:2000], **_stored_fields(page))
+    try:
+        StoredListing.objects.bulk_create(
+            [row],
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=["path", *LISTING_FIELDS, "release"],
+        )
+    except DatabaseError as error:
+        logger.warning("Could not store the listing %s: %r", path, error)
+
+
 def save(pk, page):
     """Keep the page's HTML with its article (one upsert); a locked database is only a miss."""
-    row = StoredPage(
-        article_id=pk,
-        html=page.bodies["identity"].decode(),
-        release=release_id(),
-        versions=page.versions,
-        valid_until=page.valid_until,
-        last_modified=http_date(page.last_modified.timestamp()),
-        headers={**page.headers, **({"Vary": ", ".join(page.vary)} if page.vary else {})},
-    )
+    row = StoredPage(article_id=pk, **_stored_fields(page))
     try:
         StoredPage.objects.bulk_create(
             [row],

@@ -163,10 +163,10 @@ def test_article_page_query_count_is_constant(
 @pytest.mark.parametrize("count", [3, 30])
 def test_home_query_count_does_not_grow(client, django_assert_num_queries, count):
     ArticleFactory.create_batch(count)
-    # The next scheduled time and the listings' tag version, then the count, the page, the
-    # bylines; the site's AI-use preferences, the header's sections and the trust pages
-    # (footer, publisher JSON-LD).
-    with django_assert_num_queries(9):
+    # The next scheduled time, the stored listing and the listings' tag version, then the
+    # count, the page, the bylines; the site's AI-use preferences, the header's sections and
+    # the trust pages (footer, publisher JSON-LD); the upsert that keeps it.
+    with django_assert_num_queries(11):
         page = soup(client.get(reverse("articles:home")))
     assert len(page.select(".card__title")) == min(count, 20)
 
@@ -246,11 +246,11 @@ def test_section_and_author_query_counts_do_not_grow(client, django_assert_num_q
     articles = ArticleFactory.create_batch(count, authors=[author, AuthorFactory()])
     section = articles[0].section
     Article.objects.update(section=section)
-    # Page delivery: the next scheduled time, the page's tag and its version. Then the section
-    # or author, the count, the page of articles, their authors; the site's AI-use preferences,
-    # the header's sections and the footer's trust pages.
+    # Page delivery: the next scheduled time, the stored listing, the page's tag and its
+    # version. Then the section or author, the count, the page of articles, their authors; the
+    # site's AI-use preferences, the header's sections and the footer's trust pages; the upsert.
     for url in (section.get_absolute_url(), author.get_absolute_url()):
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(12):
             page = soup(client.get(url))
         assert len(page.select(".card__title")) == min(count, 20)
 

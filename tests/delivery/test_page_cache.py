@@ -326,3 +326,38 @@ def test_the_middleware_never_renders_and_passes_on_what_it_does_not_hold(
             RequestFactory().get(article.get_absolute_url())
         )
     assert response == "passed on"
+
+
+LISTINGS = ["/", "/feed/", "/feed/atom/", "/sitemap.xml", "/sitemap-articles.xml"]
+
+
+@pytest.mark.parametrize("url", LISTINGS)
+def test_without_a_page_cache_a_listing_is_served_from_its_stored_copy(
+    client, settings, django_assert_num_queries, url
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    ArticleFactory.create_batch(3)
+    first = client.get(url)
+    # The next scheduled time, the stored listing and its tag versions: no render.
+    with django_assert_num_queries(3):
+        again = client.get(url)
+    assert again.status_code == 200 and again.content == first.content
+
+
+def test_a_stored_listing_is_fresh_after_an_edit_and_replaced_after_a_deploy(client, settings):
+    from pages.models import StoredListing
+    from pages.release import release_id
+
+    settings.PAGE_CACHE_SECONDS = 0
+    article = ArticleFactory(title="Before the edit")
+    assert "Before the edit" in text(soup(client.get("/")).select_one(".card__title"))
+    article.title = "After the edit"
+    article.save()
+    assert "After the edit" in text(soup(client.get("/")).select_one(".card__title"))
+    assert StoredListing.objects.get(path="/").release == release_id()
+
+    client.get("/feed/")
+    StoredListing.objects.update(release="an-earlier-release")
+    # The home page finds its row of an earlier release: every such row goes, its own is new.
+    assert "After the edit" in text(soup(client.get("/")).select_one(".card__title"))
+    assert set(StoredListing.objects.values_list("path", "release")) == {("/", release_id())}
