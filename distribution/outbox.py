@@ -30,6 +30,20 @@ class Outcome:
     permanent: bool = False
 
 
+# Purges go ahead of everything else on the queue (an edition's email batches), so readers
+# behind a shared cache see a change as soon as a worker is free.
+PURGE_PRIORITY = 50
+# A purge takes a couple of seconds at most; a killed worker's is taken over sooner.
+PURGE_LEASE_SECONDS = 30
+
+
+def task_for(kind):
+    """The `deliver` task, set up for this kind of delivery."""
+    from .tasks import deliver
+
+    return deliver.using(priority=PURGE_PRIORITY) if kind == Delivery.Kind.PURGE else deliver
+
+
 def backoff(attempts):
     """Seconds before the next try: doubling from the base, at most an hour."""
     return min(settings.DISTRIBUTION_BACKOFF_SECONDS * 2 ** (attempts - 1), 3600)
@@ -47,7 +61,6 @@ def enqueue_on_commit(delivery_ids):
 def claim(delivery_id):
     """Take the delivery for this worker, or None if it is done, taken or not yet due."""
     now = timezone.now()
-    lease = now + timedelta(seconds=settings.DISTRIBUTION_LEASE_SECONDS)
     claimable = Q(status=Delivery.Status.PENDING) | Q(
         status=Delivery.Status.SENDING, lease_expires_at__lt=now
     )
@@ -63,15 +76,16 @@ def claim(delivery_id):
             return None
         delivery.status = Delivery.Status.SENDING
         delivery.attempts += 1
-        delivery.lease_expires_at = lease
+        seconds = settings.DISTRIBUTION_LEASE_SECONDS
+        if delivery.kind == Delivery.Kind.PURGE:
+            seconds = min(seconds, PURGE_LEASE_SECONDS)
+        delivery.lease_expires_at = now + timedelta(seconds=seconds)
         delivery.save(update_fields=["status", "attempts", "lease_expires_at"])
     return delivery
 
 
 def record(delivery, outcome, started):
     """Write what happened; schedule a retry with backoff when it failed and may succeed."""
-    from .tasks import deliver
-
     now = timezone.now()
     DeliveryAttempt.objects.create(
         delivery=delivery,
@@ -102,7 +116,7 @@ def record(delivery, outcome, started):
         ]
     )
     if delivery.status == Delivery.Status.PENDING:
-        deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+        task_for(delivery.kind).using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
     log = logger.info if outcome.ok else logger.warning
     log(
         "%s %s attempt %d: %s %s",
@@ -162,11 +176,10 @@ def stranded():
 
 def requeue_stranded():
     """Enqueue a task for every stranded delivery; claiming keeps a duplicate task harmless."""
-    from .tasks import deliver
-
-    ids = list(stranded().values_list("pk", flat=True))
-    for pk in ids:
-        deliver.enqueue(pk)
+    rows = list(stranded().values_list("pk", "kind"))
+    ids = [pk for pk, _ in rows]
+    for pk, kind in rows:
+        task_for(kind).enqueue(pk)
     if ids:
         logger.warning("Re-queued %d stranded deliveries", len(ids))
     return ids
