@@ -12,6 +12,8 @@ from articles.article_markdown import export
 from articles.canonical import absolute_url
 from articles.rendering import render_markdown
 
+from .absolute import absolute_html, absolute_text
+
 
 def unsubscribe_url(subscriber):
     return absolute_url(reverse("newsletter:unsubscribe", args=[subscriber.token]))
@@ -63,8 +65,8 @@ def edition_message(edition, subscriber, stories=None):
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
     }
-    text = render_to_string("newsletter/email/edition.txt", context)
-    html = render_to_string("newsletter/email/edition.html", context)
+    text = absolute_text(render_to_string("newsletter/email/edition.txt", context))
+    html = absolute_html(render_to_string("newsletter/email/edition.html", context))
     return _message(subscriber, edition.subject, text, html)
 
 

@@ -321,3 +321,37 @@ def test_publishing_costs_the_same_queries_with_1_or_500_subscribers(
         assert Edition.objects.get(article=article).status == "queued"
         assert not Delivery.objects.filter(kind="email").exists()  # the worker writes those
     assert counts[0] == counts[1]
+
+
+def test_relative_links_and_images_in_the_body_are_absolute_in_both_parts(
+    commit, reader, inbox, settings
+):
+    subscribe(commit, reader, inbox)
+    article = ArticleFactory(
+        body=(
+            "See [the plan](/news/the-plan/?page=2&view=full) and [the port](https://port.example/)."
+            "\n\n![The harbour at dawn](/media/uploads/harbour.jpg)\n\n"
+            "Mail [the desk](mailto:desk@example.org)."
+        )
+    )
+    before = len(inbox.messages())
+    edition = Edition.objects.create(key="article:abs", article=article, subject="Links")
+    commit(lambda: editions.queue(edition))
+    [message] = inbox.messages()[before:]
+
+    site = settings.SITE_URL
+    html = BeautifulSoup(message.get_body(("html",)).get_content(), "html.parser")
+    addresses = [a["href"] for a in html.find_all(href=True)]
+    addresses += [img["src"] for img in html.find_all("img")]
+    assert addresses, "the email has no links"
+    for address in addresses:
+        assert address.startswith((site + "/", "https://port.example/", "mailto:")), address
+    assert f"{site}/news/the-plan/?page=2&view=full" in addresses
+    assert f"{site}/media/uploads/harbour.jpg" in addresses
+    assert "mailto:desk@example.org" in addresses
+
+    text = message.get_body(("plain",)).get_content()
+    targets = re.findall(r"\]\(([^)\s]+)", text)
+    assert f"{site}/news/the-plan/?page=2&view=full" in targets
+    assert f"{site}/media/uploads/harbour.jpg" in targets
+    assert all(not target.startswith("/") for target in targets), targets
