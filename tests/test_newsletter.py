@@ -355,3 +355,43 @@ def test_relative_links_and_images_in_the_body_are_absolute_in_both_parts(
     assert f"{site}/news/the-plan/?page=2&view=full" in targets
     assert f"{site}/media/uploads/harbour.jpg" in targets
     assert all(not target.startswith("/") for target in targets), targets
+
+
+def test_a_batch_cut_short_repeats_at_most_the_message_in_flight(commit, reader, inbox):
+    from distribution import outbox
+    from newsletter import sending
+
+    for number in range(5):
+        subscribe(commit, reader, inbox, f"batch{number}@example.org")
+    article = ArticleFactory()
+    edition = Edition.objects.create(key="article:batch", article=article, subject="Batch")
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.QUEUED)
+    editions.write_deliveries(edition.pk)  # its batches' tasks wait for a commit: none here
+    ids = list(
+        Delivery.objects.filter(kind="email", key__startswith=f"email:{edition.pk}:")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    assert len(ids) == 5
+    before = len(inbox.messages())
+
+    def dies_after_the_third(deliveries):
+        for count, item in enumerate(sending.send_emails(deliveries), 1):
+            if count == 3:  # accepted by the server, killed before it is marked sent
+                raise SystemExit("killed")
+            yield item
+
+    with pytest.raises(SystemExit):
+        outbox.run_batch(ids, dies_after_the_third)
+    assert Delivery.objects.filter(pk__in=ids, status="sent").count() == 2
+    # Once the dead worker's lease runs out, another worker sends the rest.
+    Delivery.objects.filter(pk__in=ids, status="sending").update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert outbox.run_batch(ids, sending.send_emails) == 3
+    assert Delivery.objects.filter(pk__in=ids, status="sent").count() == 5
+
+    received = [m["To"] for m in inbox.messages()[before:]]
+    assert sorted(set(received)) == [f"batch{n}@example.org" for n in range(5)]
+    repeated = [address for address in set(received) if received.count(address) > 1]
+    assert len(received) == 6 and len(repeated) == 1
