@@ -103,4 +103,8 @@ def unconfigured():
         lines.append("WebSub pings are off: WEBSUB_HUB_URL is not set.")
     if not WebhookEndpoint.objects.filter(active=True).exists():
         lines.append("No webhook endpoint is active: no webhooks are sent.")
+    if not settings.EMAIL_CONFIGURED:
+        lines.append("Email is off: EMAIL_HOST is not set, so no edition or confirmation is sent.")
+    if not settings.CACHE_PURGER:
+        lines.append("Cache purges are off: CACHE_PURGER is not set (no shared cache is purged).")
     return lines

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from .models import Delivery, DeliveryAttempt
@@ -28,6 +28,20 @@ class Outcome:
     error: str = ""
     # A refusal that no retry can fix (4xx other than 408/429): give up at once.
     permanent: bool = False
+
+
+# Purges go ahead of everything else on the queue (an edition's email batches), so readers
+# behind a shared cache see a change as soon as a worker is free.
+PURGE_PRIORITY = 50
+# A purge takes a couple of seconds at most; a killed worker's is taken over sooner.
+PURGE_LEASE_SECONDS = 30
+
+
+def task_for(kind):
+    """The `deliver` task, set up for this kind of delivery."""
+    from .tasks import deliver
+
+    return deliver.using(priority=PURGE_PRIORITY) if kind == Delivery.Kind.PURGE else deliver
 
 
 def backoff(attempts):
@@ -47,7 +61,6 @@ def enqueue_on_commit(delivery_ids):
 def claim(delivery_id):
     """Take the delivery for this worker, or None if it is done, taken or not yet due."""
     now = timezone.now()
-    lease = now + timedelta(seconds=settings.DISTRIBUTION_LEASE_SECONDS)
     claimable = Q(status=Delivery.Status.PENDING) | Q(
         status=Delivery.Status.SENDING, lease_expires_at__lt=now
     )
@@ -63,15 +76,16 @@ def claim(delivery_id):
             return None
         delivery.status = Delivery.Status.SENDING
         delivery.attempts += 1
-        delivery.lease_expires_at = lease
+        seconds = settings.DISTRIBUTION_LEASE_SECONDS
+        if delivery.kind == Delivery.Kind.PURGE:
+            seconds = min(seconds, PURGE_LEASE_SECONDS)
+        delivery.lease_expires_at = now + timedelta(seconds=seconds)
         delivery.save(update_fields=["status", "attempts", "lease_expires_at"])
     return delivery
 
 
 def record(delivery, outcome, started):
     """Write what happened; schedule a retry with backoff when it failed and may succeed."""
-    from .tasks import deliver
-
     now = timezone.now()
     DeliveryAttempt.objects.create(
         delivery=delivery,
@@ -102,7 +116,7 @@ def record(delivery, outcome, started):
         ]
     )
     if delivery.status == Delivery.Status.PENDING:
-        deliver.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
+        task_for(delivery.kind).using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
     log = logger.info if outcome.ok else logger.warning
     log(
         "%s %s attempt %d: %s %s",
@@ -131,13 +145,56 @@ def run(delivery_id):
     return delivery.status
 
 
+def claim_many(delivery_ids):
+    """Take every claimable delivery among these for this worker, in one transaction."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.DISTRIBUTION_LEASE_SECONDS)
+    claimable = Q(status=Delivery.Status.PENDING) | Q(
+        status=Delivery.Status.SENDING, lease_expires_at__lt=now
+    )
+    with transaction.atomic():
+        claimed = list(
+            Delivery.objects.select_for_update()
+            .filter(claimable, pk__in=delivery_ids, next_attempt_at__lte=now)
+            .order_by("pk")
+        )
+        Delivery.objects.filter(pk__in=[d.pk for d in claimed]).update(
+            status=Delivery.Status.SENDING, attempts=F("attempts") + 1, lease_expires_at=lease
+        )
+    for delivery in claimed:
+        delivery.status, delivery.lease_expires_at = Delivery.Status.SENDING, lease
+        delivery.attempts += 1
+    return claimed
+
+
 def run_batch(delivery_ids, send_each):
-    """Claim the deliveries, then let `send_each` send them one after another over a shared
-    connection, recording each outcome as soon as it is known (a crash mid-batch repeats at
-    most the one message in flight)."""
-    claimed = [delivery for delivery in map(claim, delivery_ids) if delivery is not None]
+    """Claim the deliveries at once, then let `send_each` send them one after another over a
+    shared connection. Each accepted message is marked sent at once, in one UPDATE (a crash
+    mid-batch repeats at most the one message in flight); the attempt log is written in bulk."""
+    claimed = claim_many(delivery_ids)
+    log = []
     for delivery, started, outcome in send_each(claimed):
-        record(delivery, outcome, started)
+        if not outcome.ok:
+            record(delivery, outcome, started)
+            continue
+        now = timezone.now()
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.SENT,
+            sent_at=now,
+            lease_expires_at=None,
+            last_status_code=None,
+            last_error=outcome.error[:2000],
+        )
+        log.append(
+            DeliveryAttempt(
+                delivery=delivery,
+                number=delivery.attempts,
+                started_at=started,
+                error=outcome.error[:2000],
+                milliseconds=int((now - started).total_seconds() * 1000),
+            )
+        )
+    DeliveryAttempt.objects.bulk_create(log)
     return len(claimed)
 
 
@@ -162,11 +219,10 @@ def stranded():
 
 def requeue_stranded():
     """Enqueue a task for every stranded delivery; claiming keeps a duplicate task harmless."""
-    from .tasks import deliver
-
-    ids = list(stranded().values_list("pk", flat=True))
-    for pk in ids:
-        deliver.enqueue(pk)
+    rows = list(stranded().values_list("pk", "kind"))
+    ids = [pk for pk, _ in rows]
+    for pk, kind in rows:
+        task_for(kind).enqueue(pk)
     if ids:
         logger.warning("Re-queued %d stranded deliveries", len(ids))
     return ids

@@ -1,5 +1,6 @@
 """The email edition's messages: HTML and plain text from the article, one-click unsubscribe."""
 
+import uuid
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
@@ -11,6 +12,8 @@ from django.urls import reverse
 from articles.article_markdown import export
 from articles.canonical import absolute_url
 from articles.rendering import render_markdown
+
+from .absolute import absolute_html, absolute_text
 
 
 def unsubscribe_url(subscriber):
@@ -55,16 +58,32 @@ def edition_stories(edition):
     return stories
 
 
-def edition_message(edition, subscriber, stories=None):
+# Stands for the subscriber's token while the edition is rendered once for every reader;
+# random per process, so no article's text can contain it.
+TOKEN_PLACEHOLDER = f"token-{uuid.uuid4().hex}"
+
+
+def edition_parts(edition, stories=None):
+    """The edition's plain text and HTML, rendered once, with the placeholder for the token."""
     context = {
         "edition": edition,
         "stories": edition_stories(edition) if stories is None else stories,
-        "unsubscribe_url": unsubscribe_url(subscriber),
+        "unsubscribe_url": absolute_url(
+            reverse("newsletter:unsubscribe", args=[TOKEN_PLACEHOLDER])
+        ),
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
     }
-    text = render_to_string("newsletter/email/edition.txt", context)
-    html = render_to_string("newsletter/email/edition.html", context)
+    text = absolute_text(render_to_string("newsletter/email/edition.txt", context))
+    html = absolute_html(render_to_string("newsletter/email/edition.html", context))
+    return text, html
+
+
+def edition_message(edition, subscriber, stories=None, parts=None):
+    """One subscriber's copy: the shared rendering with their own unsubscribe links."""
+    text, html = parts or edition_parts(edition, stories)
+    text = text.replace(TOKEN_PLACEHOLDER, subscriber.token)
+    html = html.replace(TOKEN_PLACEHOLDER, subscriber.token)
     return _message(subscriber, edition.subject, text, html)
 
 

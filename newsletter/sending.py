@@ -25,8 +25,8 @@ def send_email(delivery):
 
 
 def send_emails(deliveries):
-    """Yield (delivery, started, outcome) for each, over one SMTP connection; an edition's
-    stories are rendered once for the whole batch."""
+    """Yield (delivery, started, outcome) for each, over one SMTP connection; an edition is
+    rendered once for the whole batch, each copy differing only in its unsubscribe links."""
     if not deliveries:
         return
     if not email_configured():
@@ -65,8 +65,8 @@ def _send_one(connection, delivery, stories):
         if edition is None:
             return Outcome(ok=False, error="The edition was deleted.", permanent=True)
         if edition.pk not in stories:
-            stories[edition.pk] = mail.edition_stories(edition)
-        message = mail.edition_message(edition, subscriber, stories[edition.pk])
+            stories[edition.pk] = mail.edition_parts(edition)
+        message = mail.edition_message(edition, subscriber, parts=stories[edition.pk])
     try:
         connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused as error:

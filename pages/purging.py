@@ -11,7 +11,6 @@ import urllib.request
 from functools import cache
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.module_loading import import_string
 
 from .tags import VALID_TAG
@@ -39,7 +38,7 @@ class VarnishPurger:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                     response.read()
             except OSError:
-                logger.warning("Could not purge %s at %s; it goes on the queue", tags, url)
+                logger.warning("Could not purge %s at %s; the queue retries it", tags, url)
                 unreachable.append(url)
         if unreachable:
             # Raised after trying every cache, so the queue retries the purge later.
@@ -54,19 +53,11 @@ def get_purger():
 
 
 def purge_after_commit(tags):
-    """Purge right after the commit, so readers behind the cache see the change at once; a
-    purge that fails goes on the task queue and is retried until the cache has it."""
-    purger = get_purger()
-    if purger is None or not tags:
+    """Queue a purge of these tags for when the change commits; the worker sends it, retried
+    with backoff until every cache has it. Readers behind the cache see the old page until the
+    worker picks it up (its poll interval, a second by default; purges run before other tasks)."""
+    if get_purger() is None or not tags:
         return
-    tags = frozenset(tags)
+    from distribution.purges import queue_purge
 
-    def purge():
-        try:
-            purger.purge(tags)
-        except OSError:
-            from distribution.purges import queue_purge
-
-            queue_purge(tags)
-
-    transaction.on_commit(purge)
+    queue_purge(tags)

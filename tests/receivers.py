@@ -56,7 +56,7 @@ def http_receiver(dedupe_header="X-InsidersFeed-Delivery"):
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        do_POST = do_BAN = do_PUT = _handle
+        do_POST = do_BAN = do_PUT = do_PURGE = _handle
 
         def log_message(self, *args):
             pass

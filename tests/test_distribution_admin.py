@@ -66,6 +66,7 @@ def test_the_delivery_log_shows_status_codes_and_attempts(staff_client):
 
 def test_the_admin_says_what_is_switched_off(staff_client, settings):
     settings.INDEXNOW_ENDPOINT = settings.INDEXNOW_KEY = settings.WEBSUB_HUB_URL = ""
+    settings.EMAIL_CONFIGURED, settings.CACHE_PURGER = False, ""
     page = BeautifulSoup(
         staff_client.get(reverse("admin:distribution_delivery_changelist")).content, "html.parser"
     )
@@ -73,6 +74,8 @@ def test_the_admin_says_what_is_switched_off(staff_client, settings):
     assert "IndexNow is off" in notices
     assert "WebSub pings are off" in notices
     assert "No webhook endpoint is active" in notices
+    assert "Email is off: EMAIL_HOST is not set" in notices
+    assert "Cache purges are off" in notices
 
 
 def test_editors_retry_a_delivery_that_gave_up_and_journalists_cannot(

@@ -133,3 +133,53 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice():
         assert payload["event"] == "published"
         titles.add(payload["article"]["title"])
     assert titles == {"Killed mid-send", "Queued while down", "And another"}
+
+
+def purges(url):
+    query = "SELECT payload, status FROM distribution_delivery WHERE kind = 'purge'"
+    if url.startswith("postgres"):
+        with psycopg.connect(url) as connection:
+            rows = connection.execute(query).fetchall()
+    else:
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+            rows = connection.execute(query).fetchall()
+    return [(p if isinstance(p, dict) else json.loads(p), status) for p, status in rows]
+
+
+def test_a_worker_killed_mid_purge_loses_no_purge():
+    with database() as url, http_receiver() as cache:
+        env = app_environment(
+            DATABASE_URL=url,
+            DISTRIBUTION_LEASE_SECONDS=2,
+            DISTRIBUTION_SWEEP_SECONDS=0.5,
+            CACHE_PURGER="pages.purging.VarnishPurger",
+            CACHE_PURGE_URLS=cache.url + "/",
+        )
+        manage(env, "migrate", "--no-input", "-v0")
+        cache.hold_first = True
+        manage(env, "shell", "-c", PUBLISH.format(titles=["Purged after a crash"]))
+        # Committed, queued, and nothing sent yet: no worker runs.
+        queued = purges(url)
+        assert queued and {status for _, status in queued} == {"pending"}
+        assert cache.requests == []
+
+        worker = start_worker(env)
+        try:
+            assert cache.holding.wait(30), "the worker never sent a purge"
+            os.kill(worker.pid, signal.SIGKILL)  # mid-purge: the request is open, unanswered
+            worker.wait(10)
+            worker = start_worker(env)
+            wait_until(lambda: {status for _, status in purges(url)} == {"sent"})
+        finally:
+            worker.send_signal(signal.SIGINT)
+            worker.wait(15)
+        assert worker.returncode == 0, worker.stderr.read()
+
+    held = cache.requests[0]
+    assert held.method == "PURGE"
+    # The purge the killed worker held open arrived again, with the same tags.
+    answered = [r.headers["xkey-purge"] for r in cache.requests[1:]]
+    assert held.headers["xkey-purge"] in answered
+    # Every purge the change queued reached the cache once the worker was back.
+    assert {" ".join(payload["tags"]) for payload, _ in queued} <= set(answered)
+    assert any("listings" in tags.split() for tags in answered)

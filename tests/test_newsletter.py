@@ -321,3 +321,77 @@ def test_publishing_costs_the_same_queries_with_1_or_500_subscribers(
         assert Edition.objects.get(article=article).status == "queued"
         assert not Delivery.objects.filter(kind="email").exists()  # the worker writes those
     assert counts[0] == counts[1]
+
+
+def test_relative_links_and_images_in_the_body_are_absolute_in_both_parts(
+    commit, reader, inbox, settings
+):
+    subscribe(commit, reader, inbox)
+    article = ArticleFactory(
+        body=(
+            "See [the plan](/news/the-plan/?page=2&view=full) and [the port](https://port.example/)."
+            "\n\n![The harbour at dawn](/media/uploads/harbour.jpg)\n\n"
+            "Mail [the desk](mailto:desk@example.org)."
+        )
+    )
+    before = len(inbox.messages())
+    edition = Edition.objects.create(key="article:abs", article=article, subject="Links")
+    commit(lambda: editions.queue(edition))
+    [message] = inbox.messages()[before:]
+
+    site = settings.SITE_URL
+    html = BeautifulSoup(message.get_body(("html",)).get_content(), "html.parser")
+    addresses = [a["href"] for a in html.find_all(href=True)]
+    addresses += [img["src"] for img in html.find_all("img")]
+    assert addresses, "the email has no links"
+    for address in addresses:
+        assert address.startswith((site + "/", "https://port.example/", "mailto:")), address
+    assert f"{site}/news/the-plan/?page=2&view=full" in addresses
+    assert f"{site}/media/uploads/harbour.jpg" in addresses
+    assert "mailto:desk@example.org" in addresses
+
+    text = message.get_body(("plain",)).get_content()
+    targets = re.findall(r"\]\(([^)\s]+)", text)
+    assert f"{site}/news/the-plan/?page=2&view=full" in targets
+    assert f"{site}/media/uploads/harbour.jpg" in targets
+    assert all(not target.startswith("/") for target in targets), targets
+
+
+def test_a_batch_cut_short_repeats_at_most_the_message_in_flight(commit, reader, inbox):
+    from distribution import outbox
+    from newsletter import sending
+
+    for number in range(5):
+        subscribe(commit, reader, inbox, f"batch{number}@example.org")
+    article = ArticleFactory()
+    edition = Edition.objects.create(key="article:batch", article=article, subject="Batch")
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.QUEUED)
+    editions.write_deliveries(edition.pk)  # its batches' tasks wait for a commit: none here
+    ids = list(
+        Delivery.objects.filter(kind="email", key__startswith=f"email:{edition.pk}:")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    assert len(ids) == 5
+    before = len(inbox.messages())
+
+    def dies_after_the_third(deliveries):
+        for count, item in enumerate(sending.send_emails(deliveries), 1):
+            if count == 3:  # accepted by the server, killed before it is marked sent
+                raise SystemExit("killed")
+            yield item
+
+    with pytest.raises(SystemExit):
+        outbox.run_batch(ids, dies_after_the_third)
+    assert Delivery.objects.filter(pk__in=ids, status="sent").count() == 2
+    # Once the dead worker's lease runs out, another worker sends the rest.
+    Delivery.objects.filter(pk__in=ids, status="sending").update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert outbox.run_batch(ids, sending.send_emails) == 3
+    assert Delivery.objects.filter(pk__in=ids, status="sent").count() == 5
+
+    received = [m["To"] for m in inbox.messages()[before:]]
+    assert sorted(set(received)) == [f"batch{n}@example.org" for n in range(5)]
+    repeated = [address for address in set(received) if received.count(address) > 1]
+    assert len(received) == 6 and len(repeated) == 1

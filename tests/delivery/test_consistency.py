@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -107,9 +108,22 @@ class Editor:
         self.process.wait(timeout=10)
 
 
+# Purges leave through the task queue: wait until the worker has sent every one queued so far.
+PURGES_SENT = """
+import time
+from distribution.models import Delivery
+unsent = Delivery.objects.filter(kind="purge", status__in=["pending", "sending"])
+deadline = time.monotonic() + 30
+while unsent.exists():
+    assert time.monotonic() < deadline, "the worker sent no purge in 30 s"
+    time.sleep(0.05)
+"""
+
+
 class Site:
-    def __init__(self, env, readers, editor):
+    def __init__(self, env, readers, editor, purges_queued=False):
         self.env, self.readers, self.editor = env, readers, editor
+        self.purges_queued = purges_queued
         self.turn = 0
 
     def get(self, path):
@@ -126,6 +140,8 @@ class Site:
 
     def every(self, path, check):
         """The next REQUESTS responses for `path`, each checked; the failures, if any."""
+        if self.purges_queued:
+            self.editor.run(PURGES_SENT)
         failures = []
         for number in range(REQUESTS):
             status, body = self.get(path)
@@ -180,17 +196,34 @@ def site(request, tmp_path_factory):
         app_port = free_port()
         with varnish(app_port) as edge:
             env.update(CACHE_PURGER="pages.purging.VarnishPurger", CACHE_PURGE_URLS=edge + "/")
-            with gunicorn(env, port=app_port):
-                yield from _with_editor(env, [edge])
+            with gunicorn(env, port=app_port), worker(env):
+                yield from _with_editor(env, [edge], purges_queued=True)
     else:
         with gunicorn(env) as app:
             yield from _with_editor(env, [app])
 
 
-def _with_editor(env, readers):
+@contextmanager
+def worker(env):
+    """The task worker beside gunicorn, as `make run` starts it, polling more often."""
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--interval", "0.1", "--no-startup-delay"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+def _with_editor(env, readers, purges_queued=False):
     editor = Editor(env)
     try:
-        yield Site(env, readers, editor)
+        yield Site(env, readers, editor, purges_queued)
     finally:
         editor.close()
 

@@ -294,15 +294,27 @@ def purge_recorder(settings):
     purging.get_purger.cache_clear()
 
 
-def test_an_edit_purges_exactly_its_tags_on_commit(
+def test_an_edit_queues_a_purge_of_exactly_its_tags_on_commit(
     django_capture_on_commit_callbacks, purge_recorder
 ):
+    from distribution.models import Delivery
+
+    from ..queue import drain
+
     article = ArticleFactory()
     other = ArticleFactory()
+    drain()
     purge_recorder.clear()
     with django_capture_on_commit_callbacks(execute=True):
         article.title = "Edited"
         article.save()
+    # Nothing leaves at commit: the purge waits on the queue for the worker.
+    assert purge_recorder == []
+    queued = Delivery.objects.filter(kind=Delivery.Kind.PURGE, status=Delivery.Status.PENDING)
+    assert queued.exists()
+    drain()
+    assert not queued.exists()
+    assert Delivery.objects.filter(kind=Delivery.Kind.PURGE, status=Delivery.Status.SENT).exists()
     purged = set(" ".join(purge_recorder).split())
     assert {f"article-{article.pk}", f"section-{article.section_id}", "listings"} <= purged
     assert f"article-{other.pk}" not in purged
