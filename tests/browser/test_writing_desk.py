@@ -106,7 +106,7 @@ def test_a_journalist_writes_the_reference_article(admin_page, live_server, arti
     frame = preview(page)
     frame.locator(".faq h3", has_text=FAQ[1][0]).wait_for()
     headings = frame.locator(".article__body aside .callout__heading").all_text_contents()
-    assert [" ".join(h.split()) for h in headings] == ["Key: The take:", "Note: Fair counter:"]
+    assert [" ".join(h.split()) for h in headings] == ["Key point The take:", "Note Fair counter:"]
     assert frame.locator("h1.article__title").inner_text().startswith("Qwen quietly won")
     assert "[[callout" not in frame.locator(".article__body").inner_text()
 
