@@ -155,7 +155,7 @@ def assert_inert_markup(markup, parser="html.parser"):
         if name == "meta":
             assert (element.get("http-equiv") or "").lower() != "refresh", element
         if name == "link":
-            assert set(element.get("rel", [])) <= {"stylesheet", "icon", "canonical", "alternate"}
+            assert set(element.get("rel", [])) <= {"stylesheet", "icon", "apple-touch-icon", "canonical", "alternate"}
         for attribute, value in element.attrs.items():
             assert not attribute.lower().startswith("on"), element
             assert attribute.lower() != "style", element
