@@ -144,6 +144,9 @@ def _normalised_url(value):
     return re.sub(r"[\t\n\r]", "", value.strip(C0_AND_SPACE)).lower()
 
 
+PAGE_LINK_RELATIONS = {"stylesheet", "icon", "apple-touch-icon", "canonical", "alternate"}
+
+
 def assert_inert_markup(markup, parser="html.parser"):
     """No script that runs, no handler, no dangerous URL, no element that can load code."""
     document = BeautifulSoup(markup, parser)
@@ -155,7 +158,7 @@ def assert_inert_markup(markup, parser="html.parser"):
         if name == "meta":
             assert (element.get("http-equiv") or "").lower() != "refresh", element
         if name == "link":
-            assert set(element.get("rel", [])) <= {"stylesheet", "icon", "apple-touch-icon", "canonical", "alternate"}
+            assert set(element.get("rel", [])) <= PAGE_LINK_RELATIONS
         for attribute, value in element.attrs.items():
             assert not attribute.lower().startswith("on"), element
             assert attribute.lower() != "style", element
