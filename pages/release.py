@@ -17,7 +17,7 @@ PROJECT_APPS = ("articles", "pages", "insidersfeed")
 # Settings a rendered page reads, besides every SITE_* setting.
 PAGE_SETTINGS = (
     "TIME_ZONE", "LANGUAGE_CODE", "USE_TZ", "STATIC_URL", "MEDIA_URL", "ADMIN_PATH",
-    "FORCE_SCRIPT_NAME", "PAGE_BROWSER_MAX_AGE", "PAGE_SHARED_MAX_AGE",
+    "FORCE_SCRIPT_NAME", "PAGE_BROWSER_MAX_AGE", "PAGE_SHARED_MAX_AGE", "WEBSUB_HUB_URL",
 )  # fmt: skip
 
 
