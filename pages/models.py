@@ -19,13 +19,9 @@ class TagVersion(models.Model):
         return f"{self.tag}@{self.version}"
 
 
-class StoredPage(models.Model):
-    """A published article's rendered page, kept with the row so a cold process or a new
-    instance serves it with one query instead of six."""
+class KeptPage(models.Model):
+    """A rendered page kept in the database, with what decides whether it may still be served."""
 
-    article = models.OneToOneField(
-        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="stored_page"
-    )
     html = models.TextField()
     # Valid while the release matches, the tag versions match and the next story is not live.
     release = models.CharField(max_length=64)
@@ -35,23 +31,30 @@ class StoredPage(models.Model):
     # The view's own headers (Content-Type, Vary, Content-Usage, Link...), replayed with the HTML.
     headers = models.JSONField(default=dict)
 
+    class Meta:
+        abstract = True
+
+
+class StoredPage(KeptPage):
+    """A published article's rendered page, kept with the row so a cold process or a new
+    instance serves it with one query instead of six."""
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="stored_page"
+    )
+
     def __str__(self):
         return f"Stored page of article {self.article_id}"
 
 
-class StoredListing(models.Model):
+class StoredListing(KeptPage):
     """A listing page (home, a section's or author's page, a feed, a sitemap) kept in the
     database, so that without a page cache, or with a cold one, it costs a query, not a render.
     Checked like a cache entry: the release, the tag versions and the next scheduled story."""
 
     key = models.CharField(max_length=80, primary_key=True)  # the page key: path, params, variant
     path = models.CharField(max_length=2000)
-    html = models.TextField()
-    release = models.CharField(max_length=64, db_index=True)
-    versions = models.JSONField(default=dict)
-    valid_until = models.DateTimeField(null=True, blank=True)
-    last_modified = models.CharField(max_length=40, blank=True)
-    headers = models.JSONField(default=dict)
+    release = models.CharField(max_length=64, db_index=True)  # earlier releases' rows are cleared
 
     def __str__(self):
         return f"Stored listing {self.path}"
