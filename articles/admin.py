@@ -15,6 +15,8 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
+from images.admin import image_thumbnail
+
 from . import desk, editorial, people, revisions, workflow  # noqa: F401 (people: the user admin)
 from .canonical import absolute_url
 from .forms import (
@@ -75,7 +77,7 @@ class ArticleAdmin(VersionAdmin):
     formfield_overrides = MARKDOWN_EDITOR
     inlines = [CalloutInline, FAQEntryInline, CorrectionInline]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["authors"]
+    autocomplete_fields = ["authors", "lead_image"]
     list_display = ["title", "state", "published_at", "updated_at", "byline", "section"]
     list_filter = ["status", "section", "authors", "published_at"]
     list_select_related = ["section"]
@@ -96,7 +98,7 @@ class ArticleAdmin(VersionAdmin):
         ),
         (None, {"fields": ["body"], "classes": ["desk-body"]}),
         ("Byline and section", {"fields": [("authors", "section")], "classes": ["desk-side"]}),
-        ("Image", {"fields": [("image", "image_alt")], "classes": ["desk-side"]}),
+        ("Image", {"fields": ["lead_image", "lead_image_preview"], "classes": ["desk-side"]}),
         ("Before you publish", {"fields": ["editorial_checks"], "classes": ["desk-side"]}),
         (
             "Address, search and social",
@@ -116,7 +118,7 @@ class ArticleAdmin(VersionAdmin):
             },
         ),
     ]  # fmt: skip
-    readonly_fields = ["editorial_checks", "search_preview", "social_preview"]
+    readonly_fields = ["editorial_checks", "search_preview", "social_preview", "lead_image_preview"]
 
     class Media:
         js = ["js/admin-markdownx-inlines.js", "js/admin-editorial-aids.js", "js/admin-desk.js"]
@@ -355,6 +357,10 @@ class ArticleAdmin(VersionAdmin):
             },
         )
 
+    @admin.display(description="Chosen image")
+    def lead_image_preview(self, article):
+        return image_thumbnail(article.lead_image)
+
     @admin.display(description="On social media")
     def social_preview(self, article):
         return render_to_string(
@@ -400,6 +406,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+    autocomplete_fields = ["portrait"]
 
     # An author has a public page and feed: adding or changing one is an editor's call, like
     # publishing. Journalists pick from the existing authors.

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
 
+from articles.canonical import SiteImage, asset_url
 from articles.validators import validate_clean_text, validate_one_line
 
 FOCAL_RANGE = [MinValueValidator(0.0), MaxValueValidator(1.0)]
@@ -88,14 +89,9 @@ class Image(models.Model):
         return self.description or self.caption or PurePath(self.file.name).name
 
     def save(self, *args, **kwargs):
-        stale = self.wanted_renditions_key != self.renditions_key
+        # Atomic, so the renditions task queued by post_save (images.apps) waits for the row.
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
-            if stale:
-                from .tasks import make_renditions
-
-                pk = self.pk
-                transaction.on_commit(lambda: make_renditions.enqueue(pk))
 
     @property
     def wanted_renditions_key(self):
@@ -106,6 +102,25 @@ class Image(models.Model):
     @property
     def is_licence_url(self):
         return self.licence.startswith(("https://", "http://"))
+
+    @property
+    def url(self):
+        return asset_url(self.file.url)
+
+    def best(self, crop, image_format="jpeg", min_width=1200):
+        """The narrowest rendition at least `min_width` wide, else the widest there is; None
+        while the renditions are not made yet."""
+        found = self.renditions_of(crop, image_format)
+        wide_enough = [r for r in found if r.width >= min_width]
+        return (wide_enough or found[-1:] or [None])[0]
+
+    def shared(self, crop):
+        """The picture for link previews and search engines: a crop's rendition when there
+        is one, else the (re-encoded) original."""
+        rendition = self.best(crop)
+        if rendition is None:
+            return SiteImage(self.url, self.width, self.height, self.description)
+        return SiteImage(rendition.url, rendition.width, rendition.height, self.description)
 
     def renditions_of(self, crop, image_format=None):
         """This crop's renditions, narrowest first, from the prefetched rows when there are."""
@@ -145,6 +160,10 @@ class Rendition(models.Model):
 
     def __str__(self):
         return f"{self.image} {self.crop} {self.format} {self.width}w"
+
+    @property
+    def url(self):
+        return asset_url(self.file.url)
 
     @property
     def media_type(self):

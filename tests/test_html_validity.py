@@ -2,9 +2,14 @@
 
 import pytest
 
-from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CalloutFactory,
+    FAQEntryFactory,
+    ImageFactory,
+)
 from .html_checker import check_html
-from .test_structured_data import png
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +19,7 @@ def test_reader_pages_have_no_html_errors(client, tmp_path, media_root):
     article = ArticleFactory(
         authors=[author, AuthorFactory()],
         body="Opening.\n\n[[callout:take]]\n\n## Then\n\n| a | b |\n|---|---|\n| 1 | 2 |",
-        image=png(1200, 675),
-        image_alt="A bridge",
+        lead_image=ImageFactory(description="A bridge"),
     )
     CalloutFactory(article=article, marker="take")
     FAQEntryFactory.create_batch(2, article=article)
