@@ -301,7 +301,7 @@ def test_related_articles_are_the_newest_others_in_the_same_section(client):
     ArticleFactory(section=article.section, scheduled=True)
     ArticleFactory()  # another section
     related = soup(client.get(article.get_absolute_url())).select_one("section.related")
-    links = [a["href"] for a in related.select(".related__headline a")]
+    links = [a["href"] for a in related.select(".card__title a")]
     assert links == [story.get_absolute_url() for story in same[:4]]
     assert text(related.find("h2")) == f"More in {article.section.name}"
 
