@@ -101,13 +101,12 @@ def render(original, focal_x=0.5, focal_y=0.5, formats=None):
 
 def replace_renditions(image):
     """Make the image's renditions and put them in place of its old ones, in one transaction;
-    the old files go once it commits."""
+    the old files go once it commits (images.apps)."""
     key = image.wanted_renditions_key
     with image.file.open("rb") as stored, PILImage.open(stored) as original:
         original.load()
         made = render(original, image.focal_x, image.focal_y)
     with transaction.atomic():
-        old = list(image.renditions.all())
         image.renditions.all().delete()
         rows = []
         for crop, image_format, width, height, data in made:
@@ -120,14 +119,8 @@ def replace_renditions(image):
         Rendition.objects.bulk_create(rows)
         image.renditions_key = key
         image.save(update_fields=["renditions_key"])  # pages showing it go stale (pages/)
-        transaction.on_commit(lambda: _delete_files(old))
     return rows
 
 
 def _extension(image_format):
     return "jpg" if image_format == Rendition.Format.JPEG else image_format
-
-
-def _delete_files(renditions):
-    for rendition in renditions:
-        rendition.file.delete(save=False)

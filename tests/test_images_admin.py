@@ -102,3 +102,24 @@ def test_journalists_may_add_images(journalist_client, media_root):
     )  # fmt: skip
     assert response.status_code == 302
     assert Image.objects.get().width == 1300
+
+
+def test_restoring_an_older_focal_point_queues_renditions_for_it(
+    editor_client, media_root, django_capture_on_commit_callbacks
+):
+    image = ImageFactory()
+    for focal_x in ("0.2", "0.9"):
+        data = form_fields(editor_client.get(change_url(image)), "image_form")
+        data.update(focal_x=focal_x)
+        data.pop("file", None)
+        assert editor_client.post(change_url(image), data).status_code == 302
+    Image.objects.filter(pk=image.pk).update(
+        renditions_key=Image.objects.get().wanted_renditions_key
+    )
+    DBTaskResult.objects.all().delete()
+    oldest = Version.objects.get_for_object(image).order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        oldest.revision.revert()
+    image.refresh_from_db()
+    assert image.focal_x == 0.2
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [image.pk]

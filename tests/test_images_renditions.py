@@ -147,3 +147,17 @@ def test_moving_the_focal_point_replaces_the_renditions(
     square = image.renditions_of("1:1", "jpeg")[-1]
     assert square.file.path not in old_files
     assert not any(Path(path).exists() for path in old_files)
+
+
+def test_deleting_an_image_removes_its_rendition_files_after_commit(
+    media_root, django_capture_on_commit_callbacks
+):
+    image = ImageFactory(size=(500, 300))
+    replace_renditions(image)
+    files = [Path(row.file.path) for row in image.renditions.all()]
+    original = Path(image.file.path)
+    assert files and all(path.exists() for path in files)
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+    assert not any(path.exists() for path in files)
+    assert original.exists()  # a restored revision may bring the image back
