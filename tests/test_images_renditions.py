@@ -161,3 +161,26 @@ def test_deleting_an_image_removes_its_rendition_files_after_commit(
         image.delete()
     assert not any(path.exists() for path in files)
     assert original.exists()  # a restored revision may bring the image back
+
+
+def test_the_command_queues_only_stale_images_and_is_safe_twice(
+    media_root, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    current = ImageFactory(size=(400, 300))
+    replace_renditions(current)
+    stale = ImageFactory(size=(400, 300))
+    Image.objects.filter(pk=stale.pk).update(renditions_key="")  # as the data migration leaves it
+    DBTaskResult.objects.all().delete()
+    call_command("make_renditions", "--dry-run", verbosity=0)
+    assert not DBTaskResult.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_renditions", verbosity=0)
+    assert [task.args_kwargs["args"] for task in DBTaskResult.objects.all()] == [[stale.pk]]
+    call_command("make_renditions", "--now", verbosity=0)
+    stale.refresh_from_db()
+    assert stale.renditions_key == stale.wanted_renditions_key
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_renditions", verbosity=0)
+    assert DBTaskResult.objects.count() == 1  # nothing new to queue
