@@ -107,6 +107,12 @@ class Image(models.Model):
     def url(self):
         return asset_url(self.file.url)
 
+    @property
+    def thumbnail_url(self):
+        """The smallest rendition in the original's shape, for the admin's previews."""
+        found = self.renditions_of("free", "jpeg")
+        return found[0].file.url if found else self.file.url
+
     def best(self, crop, image_format="jpeg", min_width=1200):
         """The narrowest rendition at least `min_width` wide, else the widest there is; None
         while the renditions are not made yet."""

@@ -75,7 +75,7 @@ def test_article_form_chooses_the_lead_image_by_autocomplete_with_a_thumbnail(
     assert "admin-autocomplete" in select["class"]
     assert select.select_one("option[selected]")["value"] == str(image.pk)
     thumbnail = page.select_one(".field-lead_image_preview img.image-thumbnail")
-    assert thumbnail["src"] == image.file.url
+    assert thumbnail["src"] == image.file.url  # no renditions yet: the original
     assert thumbnail["alt"] == image.description
     warnings = [text(li) for li in page.select(".editorial-warnings li")]
     assert any("900 px wide" in w for w in warnings)
@@ -123,3 +123,14 @@ def test_restoring_an_older_focal_point_queues_renditions_for_it(
     image.refresh_from_db()
     assert image.focal_x == 0.2
     assert DBTaskResult.objects.get().args_kwargs["args"] == [image.pk]
+
+
+def test_image_list_shows_small_renditions_once_they_exist(editor_client, media_root):
+    from images.renditions import replace_renditions
+
+    image = ImageFactory(size=(900, 500))
+    replace_renditions(image)
+    page = soup(editor_client.get(reverse("admin:images_image_changelist")))
+    thumbnail = page.select_one("img.image-thumbnail")
+    assert thumbnail["src"] == image.renditions_of("free", "jpeg")[0].file.url
+    assert thumbnail["width"] == "120"
