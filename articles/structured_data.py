@@ -160,6 +160,10 @@ def profile_graph(author):
     person = author_node(author)
     if author.bio:
         person["description"] = author.bio
+    if author.portrait:  # the square crop the page shows
+        picture = author.portrait.shared("1:1")
+        person["image"] = image_object(url + "#portrait", picture.url, picture.width,
+                                       picture.height)  # fmt: skip
     page = {"@type": "ProfilePage", "@id": url, "url": url, "name": author.name,
             "mainEntity": {"@id": person["@id"]}, "isPartOf": {"@id": website_id()}}  # fmt: skip
     return {"@context": "https://schema.org", "@graph": [page, person]}

@@ -245,3 +245,28 @@ def test_rendition_rows_cover_every_crop_and_format():
     image = rendered(size=(500, 300))
     kinds = set(image.renditions.values_list("crop", "format"))
     assert kinds == {(c, f) for c in Rendition.Crop.values for f in Rendition.Format.values}
+
+
+def test_hostile_picture_text_stays_text_in_html_attributes_and_json_ld(client):
+    hostile = '</script><script>alert(1)</script>" onerror="alert(2)'
+    image = rendered(size=(500, 300), description=hostile, caption=hostile, credit=hostile)
+    article = ArticleFactory(lead_image=image)
+    response = client.get(article.get_absolute_url())
+    page = soup(response)
+    img = page.select_one(".article__image img")
+    assert img["alt"] == hostile and "onerror" not in img.attrs
+    assert text(page.select_one(".figure__text")) == hostile
+    scripts = page.find_all("script")
+    assert all(s.get("type") == "application/ld+json" for s in scripts)  # none of ours runs
+    [node] = graph_nodes(page, "NewsArticle")
+    assert node["image"][0]["caption"] == hostile
+    assert b"</script><script>alert(1)" not in response.content
+
+
+def test_author_page_json_ld_has_the_portrait(client):
+    author = AuthorFactory(name="Maya Okafor", portrait=rendered(size=(600, 800)))
+    page = soup(client.get(author.get_absolute_url()))
+    [person] = graph_nodes(page, "Person")
+    square = author.portrait.best("1:1")
+    assert person["image"]["url"] == SITE + square.file.url
+    assert person["image"]["width"] == person["image"]["height"] == 600
