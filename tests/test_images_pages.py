@@ -2,11 +2,14 @@
 image, JSON-LD and social tags from the crops, constant query counts, fresh pages after a
 picture changes."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from images.models import Rendition
 from images.renditions import replace_renditions
@@ -88,9 +91,15 @@ def test_before_its_renditions_exist_a_page_shows_the_original_at_its_size(clien
 
 def test_cards_are_image_led_and_lazy_below_the_lead(client):
     section = SectionFactory()
-    older = ArticleFactory.create_batch(2, section=section, lead_image=rendered(size=(900, 600)))
-    lead = ArticleFactory(section=section, lead_image=rendered(size=(900, 600)))
-    ArticleFactory(section=section, published_at=older[0].published_at)  # no picture
+    hour = timedelta(hours=1)
+    now = timezone.now().replace(microsecond=0)
+    picture = rendered(size=(900, 600))
+    for hours_ago in (3, 4):
+        ArticleFactory(section=section, lead_image=picture, published_at=now - hours_ago * hour)
+    ArticleFactory(section=section, published_at=now - 2 * hour)  # no picture
+    lead = ArticleFactory(
+        section=section, lead_image=rendered(size=(900, 600)), published_at=now - hour
+    )
     page = soup(client.get(reverse("articles:home")))
     lead_img = page.select_one(".card--lead picture img")
     assert lead_img["fetchpriority"] == "high"
