@@ -47,7 +47,7 @@ def test_lead_picture_has_avif_and_webp_sources_and_a_jpeg_img(client):
     assert [source["type"] for source in sources] == ["image/avif", "image/webp"]
     for source in sources:
         assert widths(source["srcset"]) == [480, 800, 1200, 1600]
-        assert source["sizes"] == "(min-width: 50rem) 46rem, 100vw"
+        assert source["sizes"] == "(min-width: 40rem) 38rem, calc(100vw - 2rem)"
         extension = source["type"].split("/")[1]
         assert all(url.split()[0].endswith(f".{extension}") for url in source["srcset"].split(","))
     img = picture.find("img")
