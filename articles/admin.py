@@ -20,6 +20,7 @@ from .canonical import absolute_url
 from .forms import (
     PUBLISHING_BUTTONS,
     ArticleAdminForm,
+    AuthorAdminForm,
     CalloutForm,
     CalloutFormSet,
     CorrectionFormSet,
@@ -151,6 +152,8 @@ class ArticleAdmin(VersionAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
         before = getattr(request, "article_state_before_revert", None)
         if before is None and change:
             before = workflow.stored_state(obj)
@@ -396,7 +399,9 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "job_title", "slug"]
+    form = AuthorAdminForm
+    list_display = ["name", "kind", "job_title", "slug", "user"]
+    list_select_related = ["user"]
     list_filter = ["kind"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]

@@ -219,15 +219,12 @@ def restore_changes(article, version):
 def desk_lists(user):
     """The admin index's desk: my drafts, in review (for editors), scheduled, just published."""
     now = timezone.now()
-    mine = Version.objects.get_for_model(Article).filter(revision__user=user)
-    my_ids = _ids(mine.values_list("object_id", flat=True).distinct())
     articles = Article.objects.only("title", "status", "published_at", "updated_at")
+    mine = articles.owned_by(user)
     lists = [
         (
             "My drafts",
-            articles.filter(pk__in=my_ids, status__in=[Status.DRAFT, Status.UNPUBLISHED]).order_by(
-                "-updated_at"
-            ),
+            mine.filter(status__in=[Status.DRAFT, Status.UNPUBLISHED]).order_by("-updated_at"),
             "Nothing of yours is waiting. Start a new article.",
         )
     ]
@@ -243,7 +240,7 @@ def desk_lists(user):
         lists.append(
             (
                 "Mine in review",
-                articles.filter(pk__in=my_ids, status=Status.REVIEW).order_by("-updated_at"),
+                mine.filter(status=Status.REVIEW).order_by("-updated_at"),
                 "None of yours is with an editor.",
             )
         )

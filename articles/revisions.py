@@ -61,6 +61,8 @@ def put_back(version, *, keep_publishing):
     if Article.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
         article.slug = current.slug if current else f"{article.slug}-restored"
     article._stored_slug = current.slug if current else None
+    # Who started the article stays who started it (a login deleted since is no one).
+    article.created_by_id = current.created_by_id if current else _existing_user(article)
     saved_at = article.updated_at
     article.save()
     # The restore form was opened at the revision's version: keep its time, so that the form
@@ -71,6 +73,12 @@ def put_back(version, *, keep_publishing):
     for model in (Callout, FAQEntry):
         _put_back_children(version.revision, article, model)
     return article
+
+
+def _existing_user(article):
+    user_model = Article._meta.get_field("created_by").related_model
+    pk = article.created_by_id
+    return pk if pk is not None and user_model.objects.filter(pk=pk).exists() else None
 
 
 def _put_back_children(revision, article, model):

@@ -225,20 +225,23 @@ def test_restore_says_what_it_will_change(editor_client, article_with_rows):
     assert article.title == "Second title"  # showing the revision changed nothing
 
 
-def test_the_admin_index_is_a_desk(editor_client, editor, journalist, django_user_model):
-    now = timezone.now()
-    mine = ArticleFactory(title="My draft", draft=True)
-    save(editor_client, mine)
-    ArticleFactory(title="Someone's draft", draft=True)
-    ArticleFactory(title="Waiting for an editor", status=Status.REVIEW, published_at=None)
-    ArticleFactory(title="Tomorrow's story", scheduled=True)
-    ArticleFactory(title="Out this morning", published_at=now - timedelta(hours=2))
-    page = soup(editor_client.get(reverse("admin:index")))
-    lists = {
+def desk(client):
+    page = soup(client.get(reverse("admin:index")))
+    return {
         text(section.find("h3")).rsplit(" ", 1)[0]: [text(a) for a in section.select("li a")]
         for section in page.select(".newsroom-desk__list")
     }
-    assert lists == {
+
+
+def test_the_admin_index_is_a_desk(editor_client, editor, journalist):
+    now = timezone.now()
+    ArticleFactory(title="My draft", draft=True, created_by=editor)
+    saved_only = ArticleFactory(title="Someone's draft", draft=True, created_by=journalist)
+    save(editor_client, saved_only)  # saving someone's draft does not make it mine
+    ArticleFactory(title="Waiting for an editor", status=Status.REVIEW, published_at=None)
+    ArticleFactory(title="Tomorrow's story", scheduled=True)
+    ArticleFactory(title="Out this morning", published_at=now - timedelta(hours=2))
+    assert desk(editor_client) == {
         "My drafts": ["My draft"],
         "In review": ["Waiting for an editor"],
         "Scheduled": ["Tomorrow's story"],
@@ -252,3 +255,28 @@ def test_the_admin_index_is_a_desk(editor_client, editor, journalist, django_use
     assert [title.rsplit(" ", 1)[0] for title in titles] == [
         "My drafts", "Mine in review", "Scheduled", "Recently published",
     ]  # fmt: skip
+
+
+def test_my_drafts_are_those_i_started_or_whose_byline_is_mine(journalist_client, journalist):
+    byline = AuthorFactory(name="Jo Writer", user=journalist)
+    ArticleFactory(title="Started by me", draft=True, created_by=journalist, authors=[])
+    ArticleFactory(title="Under my byline", draft=True, authors=[byline, AuthorFactory()])
+    ArticleFactory(title="Mine, with an editor", status=Status.REVIEW, authors=[byline])
+    ArticleFactory(title="Another writer's", draft=True)
+    lists = desk(journalist_client)
+    assert sorted(lists["My drafts"]) == ["Started by me", "Under my byline"]
+    assert lists["Mine in review"] == ["Mine, with an editor"]
+
+
+def test_the_admin_records_who_started_an_article(journalist_client, journalist, editor):
+    data = form_fields(journalist_client.get(reverse("admin:articles_article_add")))
+    data.update(title="A journalist's first draft", standfirst="One line.", body="Text.")
+    assert journalist_client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    article = Article.objects.get()
+    assert article.created_by == journalist
+    other = Client()
+    other.force_login(editor)
+    save(other, article, title="An editor's headline")
+    article.refresh_from_db()
+    # Later saves leave the owner alone.
+    assert (article.title, article.created_by) == ("An editor's headline", journalist)
