@@ -299,6 +299,11 @@ class ArticleAdmin(VersionAdmin):
             path("preview/", view(desk.preview), name="articles_article_preview"),
             path("<path:object_id>/preview/", view(desk.preview), name="articles_article_preview"),
             path(
+                "autosave/",
+                view(partial(desk.autosave_new, model_admin=self)),
+                name="articles_article_autosave",
+            ),
+            path(
                 "<path:object_id>/autosave/", view(desk.autosave), name="articles_article_autosave"
             ),
             path(
@@ -320,6 +325,10 @@ class ArticleAdmin(VersionAdmin):
         context["callout_kinds"] = Callout.Kind.choices
         context["can_publish"] = self.has_publish_permission(request) and not context.get("revert")
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        context = {"draft_key": desk.draft_key(request), **(extra_context or {})}
+        return super().add_view(request, form_url, context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, unquote(object_id))

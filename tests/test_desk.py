@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
@@ -13,7 +14,7 @@ from PIL import Image
 from reversion.models import Version
 
 from articles.desk import MAX_FORM_BYTES
-from articles.models import Article, Autosave, Status
+from articles.models import Article, Autosave, PublishingEvent, Status
 
 from .admin_forms import form_fields
 from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory
@@ -280,3 +281,68 @@ def test_the_admin_records_who_started_an_article(journalist_client, journalist,
     article.refresh_from_db()
     # Later saves leave the owner alone.
     assert (article.title, article.created_by) == ("An editor's headline", journalist)
+
+
+NEW_AUTOSAVE_URL = reverse("admin:articles_article_autosave")
+
+
+def test_autosaves_of_the_add_form_make_one_draft_the_final_save_updates(
+    journalist_client, journalist
+):
+    add = reverse("admin:articles_article_add")
+    data = form_fields(journalist_client.get(add))
+    assert len(data["draft_key"]) == 32
+    data.update(title="Harbour dredging starts", body="The port deepens")
+    first = json.loads(journalist_client.post(NEW_AUTOSAVE_URL, data).content)
+    data.update(body="The port deepens its channel.")
+    second = json.loads(journalist_client.post(NEW_AUTOSAVE_URL, data).content)
+    article = Article.objects.get()
+    assert first["change_url"] == second["change_url"] == change_url(article)
+    assert (article.title, article.status, article.created_by) == (
+        "Harbour dredging starts", Status.DRAFT, journalist,
+    )  # fmt: skip
+    assert article.body == ""  # the rest is the autosave's until the journalist saves
+    assert Autosave.objects.get(article=article).data["body"] == ["The port deepens its channel."]
+    assert [v.revision.comment for v in Version.objects.get_for_object(article)] == [
+        "Autosaved draft."
+    ]
+    assert not PublishingEvent.objects.exists()
+    # Reloaded there, the change form offers the autosave back.
+    offered = soup(journalist_client.get(first["change_url"])).select_one("#desk-autosave")
+    assert json.loads(offered.string)["data"]["body"] == ["The port deepens its channel."]
+
+    # The page now posts to the article's change form, with what it lacked as an add form.
+    assert "corrections-TOTAL_FORMS" not in data
+    data.update(second["fields"], loaded_version=second["loaded_version"])
+    data.update(standfirst="Bigger ships are coming.", _continue="Save")
+    response = journalist_client.post(second["change_url"], data)
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert (article.standfirst, article.body, article.status) == (
+        "Bigger ships are coming.", "The port deepens its channel.", Status.DRAFT,
+    )  # fmt: skip
+    assert not Autosave.objects.exists()
+    assert not PublishingEvent.objects.exists()
+
+
+def test_the_add_form_autosave_needs_a_headline_a_key_and_the_add_permission(
+    journalist_client, django_user_model
+):
+    data = {"draft_key": "a" * 32, "title": "  \n ", "body": "Text."}
+    response = journalist_client.post(NEW_AUTOSAVE_URL, data)
+    assert response.status_code == 400
+    assert "headline" in json.loads(response.content)["error"]
+    data.update(title="A headline", draft_key="../../etc")
+    assert journalist_client.post(NEW_AUTOSAVE_URL, data).status_code == 400
+    data.update(title="Bad \u202e headline", draft_key="a" * 32)
+    assert journalist_client.post(NEW_AUTOSAVE_URL, data).status_code == 400
+    assert not Article.objects.exists()
+
+    reader = django_user_model.objects.create_user("viewer", password="x" * 16, is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="change_article"))
+    viewer = Client()
+    viewer.force_login(reader)
+    data.update(title="A headline")
+    assert viewer.post(NEW_AUTOSAVE_URL, data).status_code == 403
+    assert viewer.get(NEW_AUTOSAVE_URL).status_code == 405
+    assert not Article.objects.exists()

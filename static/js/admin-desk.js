@@ -127,9 +127,17 @@
     };
   }
 
-  function keepDraft(form, desk, status) {
-    var key = "insidersfeed:draft:" + desk.dataset.draftKey;
+  function draftKey(desk) {
+    return "insidersfeed:draft:" + desk.dataset.draftKey;
+  }
+
+  function loadedVersion(form) {
     var version = form.querySelector("[name=loaded_version]");
+    return version ? version.value : "";
+  }
+
+  function keepDraft(form, desk, status) {
+    var key = draftKey(desk);
     var hasErrors = document.querySelector(".errornote") !== null;
     var stored = null;
     try {
@@ -137,7 +145,7 @@
     } catch (error) {
       stored = null;
     }
-    var current = version ? version.value : "";
+    var current = loadedVersion(form);
     var offered = false;
     // A success message after a submit: that save went through (the add form's draft too).
     if (!hasErrors && document.querySelector(".messagelist .success")) {
@@ -172,8 +180,8 @@
       if (submitting) {
         return;  // a late keystroke's timer must not undo the mark the submit left
       }
-      window.localStorage.setItem(key, JSON.stringify({
-        savedAt: Date.now(), version: current, submitted: false, fields: snapshot(form),
+      window.localStorage.setItem(draftKey(desk), JSON.stringify({
+        savedAt: Date.now(), version: loadedVersion(form), submitted: false, fields: snapshot(form),
       }));
       status.textContent = "Draft kept in this browser at " + clock(new Date()) + ".";
     }, DRAFT_DELAY);
@@ -187,8 +195,8 @@
     form.addEventListener("change", written);
     form.addEventListener("submit", function () {
       submitting = true;
-      window.localStorage.setItem(key, JSON.stringify({
-        savedAt: Date.now(), version: current, submitted: true, fields: snapshot(form),
+      window.localStorage.setItem(draftKey(desk), JSON.stringify({
+        savedAt: Date.now(), version: loadedVersion(form), submitted: true, fields: snapshot(form),
       }));
     });
     return offered;
@@ -214,25 +222,65 @@
       );
     }
     var dirty = false;
+    var sending = false;
     form.addEventListener("input", function () { dirty = true; });
     window.setInterval(function () {
-      if (!dirty) {
+      var title = form.elements.title;
+      // A new article is made from its headline: until there is one, the browser keeps it.
+      if (!dirty || sending || ("newArticle" in desk.dataset && !(title && title.value.trim()))) {
         return;
       }
       dirty = false;
-      post(url, formData(form)).then(function (r) { return r.json(); }).then(function (body) {
-        status.textContent = "Autosaved at " + body.label + " (not published).";
+      sending = true;
+      post(desk.dataset.autosaveUrl, formData(form)).then(function (r) { return r.json(); }).then(function (body) {
+        if (body.change_url) {
+          becomeArticle(form, desk, body);
+          status.textContent = "Saved as a draft at " + body.label + " (not published).";
+        } else {
+          status.textContent = "Autosaved at " + body.label + " (not published).";
+        }
       }).catch(function () {
         dirty = true;
         status.textContent = "Autosave failed; your draft is still kept in this browser.";
+      }).finally(function () {
+        sending = false;
       });
     }, AUTOSAVE_EVERY);
   }
 
+  // The add form's first autosave made the article: from now on this page is its change
+  // form, so that the next save (by hand or automatic) updates it instead of adding another.
+  function becomeArticle(form, desk, body) {
+    var oldKey = draftKey(desk);
+    form.action = body.change_url;
+    window.history.replaceState(null, "", body.change_url);
+    desk.dataset.autosaveUrl = body.autosave_url;
+    delete desk.dataset.newArticle;
+    desk.dataset.draftKey = body.change_url;
+    var kept = window.localStorage.getItem(oldKey);
+    window.localStorage.removeItem(oldKey);
+    if (kept) {
+      window.localStorage.setItem(draftKey(desk), kept);
+    }
+    form.elements.loaded_version.value = body.loaded_version;
+    Object.keys(body.fields).forEach(function (name) {
+      if (!form.elements[name]) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = body.fields[name];
+        form.appendChild(input);
+      }
+    });
+    var frame = document.querySelector(".desk-preview__frame");
+    if (frame) {
+      frame.dataset.previewUrl = body.preview_url;
+    }
+  }
+
   function livePreview(form, frame) {
-    var url = frame.dataset.previewUrl;
     var refresh = debounce(function () {
-      post(url, formData(form)).then(function (r) { return r.text(); }).then(function (html) {
+      post(frame.dataset.previewUrl, formData(form)).then(function (r) { return r.text(); }).then(function (html) {
         var scroll = frame.contentWindow ? frame.contentWindow.scrollY : 0;
         frame.onload = function () {
           frame.contentWindow.scrollTo(0, scroll);

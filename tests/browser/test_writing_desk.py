@@ -165,6 +165,30 @@ def test_work_survives_a_reload_and_reaches_the_server_autosave(admin_page, live
     assert page.js_errors == []
 
 
+def test_a_new_article_becomes_a_draft_once_it_has_a_headline(admin_page, live_server):
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", "Harbour dredging starts")
+    page.locator("[data-save-status]", has_text="Saved as a draft").wait_for(timeout=15_000)
+    article = Article.objects.get()
+    change = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+    assert page.url == change
+    assert page.evaluate("document.getElementById('article_form').action") == change
+    page.fill("#id_standfirst", "The port deepens its channel for bigger ships.")
+    page.fill("#id_body", "Dredgers arrived on Monday.")
+    page.locator("[data-save-status]", has_text="Autosaved at").wait_for(timeout=15_000)
+    assert Autosave.objects.get(article=article).data["body"] == ["Dredgers arrived on Monday."]
+
+    page.click(".submit-row input[name=_continue]")
+    page.locator(".messagelist .success").first.wait_for()
+    article = Article.objects.get()  # still the one article
+    assert (article.body, article.status) == ("Dredgers arrived on Monday.", "draft")
+    assert page.url == change
+    page.reload()
+    assert page.locator("[data-recover]").is_hidden()  # nothing left to offer back
+    assert page.js_errors == []
+
+
 def test_a_stale_save_is_merged_field_by_field(admin_page, live_server, artifacts):
     mine = admin_page
     article = ArticleFactory(title="Original headline", body="Original body.")
