@@ -15,7 +15,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
-from . import desk, editorial, people, revisions, workflow  # noqa: F401 (people: the user admin)
+from . import desk, editorial, merging, people, revisions, workflow  # noqa: F401 (people: the user admin)
 from .canonical import absolute_url
 from .forms import (
     PUBLISHING_BUTTONS,
@@ -145,6 +145,12 @@ class ArticleAdmin(VersionAdmin):
     def get_inlines(self, request, obj):
         # Corrections belong to articles that exist (and are published: see CorrectionFormSet).
         return [inline for inline in self.inlines if obj or inline is not CorrectionInline]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if request.method == "POST" and obj is not None and merging.is_stale(obj, request.POST):
+            kwargs["data"] = merging.lined_up_data(obj, request.POST)
+        return kwargs
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

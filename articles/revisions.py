@@ -206,18 +206,6 @@ def _text(value):
     return str(value if value is not None else "").replace("\r\n", "\n").strip()
 
 
-def _rows_from_form(data, prefix, fields):
-    rows = []
-    total = data.get(f"{prefix}-TOTAL_FORMS", "0")
-    for index in range(int(total) if str(total).isdigit() else 0):
-        if data.get(f"{prefix}-{index}-DELETE"):
-            continue
-        row = {name: data.get(f"{prefix}-{index}-{name}", "") for name in fields}
-        if any(_text(value) for value in row.values()):
-            rows.append(row)
-    return rows
-
-
 def callouts_text(rows):
     return "\n\n".join(
         f"[{row.get('marker', '')}] {row.get('kind', '')}: {_text(row.get('label'))}\n"
@@ -238,15 +226,18 @@ def _saved_rows(article):
     return callouts_text(callouts), faq_text(faq)
 
 
-def stale_conflicts(article, token, data):
+def opened_version(article, token):
+    """The version of the article a change form was opened at, or None when unknown."""
+    return saves_since(article, token)[1] if token else None
+
+
+def stale_conflicts(article, opened, data):
     """Field by field, what the other save changed that the refused form does not hold.
 
-    Each entry: name (a form field one choice can take, or None), label, theirs, yours.
-    Nothing the other person wrote is left out: when the version the form was opened at is
-    unknown, every difference counts as theirs.
+    Each entry: name (the form field one choice takes), label, theirs, yours. Nothing the
+    other person wrote is left out: when the version the form was opened at (`opened`) is
+    unknown, every difference counts as theirs. The rows are articles/merging.py's.
     """
-    _, opened = saves_since(article, token) if token else ([], None)
-    opened_rows = revision_rows(opened) if opened else None
     conflicts = []
     for name in CHOOSABLE_FIELDS:
         field = Article._meta.get_field(name)
@@ -257,17 +248,6 @@ def stale_conflicts(article, token, data):
             conflicts.append(
                 {"name": name, "label": field.verbose_name, "theirs": theirs, "yours": yours}
             )
-    saved_callouts, saved_faq = _saved_rows(article)
-    mine = {
-        "callouts": callouts_text(
-            _rows_from_form(data, "callouts", ["marker", "kind", "label", "body"])
-        ),
-        "faq": faq_text(_rows_from_form(data, "faq_entries", ["question", "answer"])),
-    }
-    for key, label, theirs in [("callouts", "Callouts", saved_callouts), ("faq", "FAQ", saved_faq)]:
-        they_changed = opened_rows is None or opened_rows[key] != theirs
-        if they_changed and theirs != mine[key]:
-            conflicts.append({"name": None, "label": label, "theirs": theirs, "yours": mine[key]})
     return conflicts
 
 

@@ -153,13 +153,20 @@ def test_a_refused_stale_save_shows_both_versions_field_by_field(
     stale.update(body="Intro by the second editor.\n\n[[callout:take]]")
     page = soup(second.post(change_url(article), stale))
     fields = {text(box.find("h3")): box for box in page.select(".desk-merge .desk-merge__field")}
-    assert set(fields) == {"Headline", "FAQ"}  # the body is only theirs to keep: they left it
+    # The body is only theirs to keep: they left it.
+    assert set(fields) == {"Headline", "FAQ “First question?”"}
     title = fields["Headline"]
     assert title["data-merge-field"] == "title"
     assert title.select_one("[data-merge-theirs]")["data-value"] == "Maya's title"
     assert title.select_one("[data-merge-yours]")["data-value"] == "First title"
-    assert "Maya's answer." in fields["FAQ"].select_one("[data-merge-theirs]")["data-value"]
+    faq = fields["FAQ “First question?”"]
+    assert faq["data-merge-row"] == "faq_entries-0"
+    assert json.loads(faq.select_one("[data-merge-theirs]")["data-value"]) == {
+        "question": "First question?", "answer": "Maya's answer."
+    }  # fmt: skip
+    assert "Maya's answer." in text(faq.select_one("[data-merge-theirs]"))
     assert page.select_one("input[name=merge-title][value=yours]").has_attr("checked")
+    assert page.select_one("input[name=merge-faq_entries-0][value=yours]").has_attr("checked")
 
 
 @pytest.fixture
@@ -346,3 +353,84 @@ def test_the_add_form_autosave_needs_a_headline_a_key_and_the_add_permission(
     assert viewer.post(NEW_AUTOSAVE_URL, data).status_code == 403
     assert viewer.get(NEW_AUTOSAVE_URL).status_code == 405
     assert not Article.objects.exists()
+
+
+def refused(client, article, stale, **changes):
+    """Post a stale form; return the refused page and the form data it now holds."""
+    stale.update(changes)
+    response = client.post(change_url(article), stale)
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.select_one(".desk-merge")
+    return page, form_fields(response)
+
+
+def test_rows_they_added_or_deleted_are_shown_one_choice_each(
+    article_with_rows, editor, django_user_model
+):
+    article = article_with_rows
+    maya = django_user_model.objects.create_superuser("maya", "maya@example.org", "x" * 16)
+    first, second = Client(), Client()
+    first.force_login(maya)
+    second.force_login(editor)
+    save(second, article)
+    stale = form_fields(second.get(change_url(article)))
+    # Maya deletes the callout (and its marker) and adds an FAQ entry.
+    theirs = form_fields(first.get(change_url(article)))
+    theirs.update(
+        {
+            "body": "Intro by Maya.",
+            "callouts-0-DELETE": "on",
+            "faq_entries-TOTAL_FORMS": "2",
+            "faq_entries-1-question": "Maya's question?",
+            "faq_entries-1-answer": "Maya's answer.",
+        }
+    )
+    assert first.post(change_url(article), theirs).status_code == 302
+    assert article.callouts.count() == 0 and article.faq_entries.count() == 2
+
+    page, held = refused(second, article, stale, **{"callouts-0-body": "My callout, edited."})
+    rows = {box["data-merge-row"]: box for box in page.select("[data-merge-row]")}
+    assert set(rows) == {"callouts-0", "faq_entries-1"}
+    callout, question = rows["callouts-0"], rows["faq_entries-1"]
+    assert callout.select_one("[data-merge-theirs]").has_attr("data-missing")
+    assert "My callout, edited." in text(callout.select_one("[data-merge-yours]"))
+    assert question.select_one("[data-merge-yours]").has_attr("data-missing")
+    assert "Maya's question?" in text(question.select_one("[data-merge-theirs]"))
+    # The form holds every row of both: my callout as a new row, Maya's question ticked off.
+    assert (held["callouts-INITIAL_FORMS"], held["callouts-TOTAL_FORMS"]) == ("0", "1")
+    assert (held["callouts-0-id"], held["callouts-0-body"]) == ("", "My callout, edited.")
+    assert held["faq_entries-1-question"] == "Maya's question?"
+    assert held["faq_entries-1-DELETE"] == "on"
+    assert not page.select(".inline-group .errorlist")
+
+    # Keeping both versions' rows: my callout stays, so does Maya's question (delete unticked).
+    del held["faq_entries-1-DELETE"]
+    assert second.post(change_url(article), held).status_code == 302
+    assert list(article.callouts.values_list("body", flat=True)) == ["My callout, edited."]
+    assert list(article.faq_entries.values_list("question", flat=True)) == [
+        "First question?", "Maya's question?",
+    ]  # fmt: skip
+
+
+def test_saving_a_refused_form_as_it_is_keeps_yours_and_drops_nothing_unshown(
+    article_with_rows, editor, django_user_model
+):
+    article = article_with_rows
+    maya = django_user_model.objects.create_superuser("maya", "maya@example.org", "x" * 16)
+    first, second = Client(), Client()
+    first.force_login(maya)
+    second.force_login(editor)
+    save(second, article)
+    stale = form_fields(second.get(change_url(article)))
+    theirs = form_fields(first.get(change_url(article)))
+    theirs["callouts-0-body"] = "Maya's callout."
+    assert first.post(change_url(article), theirs).status_code == 302
+
+    page, held = refused(second, article, stale, title="My title")
+    assert [box["data-merge-row"] for box in page.select("[data-merge-row]")] == ["callouts-0"]
+    assert held["callouts-0-body"] == "First callout."  # yours, until you take theirs
+    assert second.post(change_url(article), held).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "My title"
+    assert list(article.callouts.values_list("body", flat=True)) == ["First callout."]

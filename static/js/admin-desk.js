@@ -371,7 +371,77 @@
     markerField.value = marker;
   }
 
+  function markerLine(marker) {
+    return "[[callout:" + marker + "]]";
+  }
+
+  // A kept callout row has its marker line in the body; a deleted one has none.
+  function placeMarker(body, marker, present) {
+    var line = markerLine(marker);
+    var lines = body.value.split("\n");
+    var there = lines.some(function (l) { return l.trim() === line; });
+    if (present && !there) {
+      body.value = body.value.replace(/\s*$/, "") + "\n\n" + line;
+    } else if (!present && there) {
+      body.value = lines.filter(function (l) { return l.trim() !== line; }).join("\n").replace(/\n{3,}/g, "\n\n");
+    }
+  }
+
+  function setDeleted(form, row, deleted) {
+    var name = row + "-DELETE";
+    var box = form.querySelector('input[type=checkbox][name="' + CSS.escape(name) + '"]');
+    if (box) {
+      box.checked = deleted;
+      return;
+    }
+    var hidden = form.querySelector('input[type=hidden][name="' + CSS.escape(name) + '"]');
+    if (deleted && !hidden) {
+      hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = name;
+      hidden.value = "on";
+      form.appendChild(hidden);
+    } else if (!deleted && hidden) {
+      hidden.remove();
+    }
+  }
+
+  // One choice per callout or FAQ row: its fields take that version's values, or the row is
+  // deleted when that version has none, and the body's marker lines follow.
+  function chooseRow(form, box, side) {
+    var row = box.dataset.mergeRow;
+    var source = box.querySelector(side === "theirs" ? "[data-merge-theirs]" : "[data-merge-yours]");
+    var missing = source.hasAttribute("data-missing");
+    var values = JSON.parse(source.dataset.value || "null") || {};
+    var body = form.elements.body;
+    var markerField = form.elements[row + "-marker"];
+    var oldMarker = markerField ? markerField.value : "";
+    if (!missing) {
+      Object.keys(values).forEach(function (name) {
+        var field = form.elements[row + "-" + name];
+        if (field) {
+          field.value = values[name];
+          field.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      });
+    }
+    setDeleted(form, row, missing);
+    if (box.dataset.mergeKind === "callout" && body) {
+      var marker = markerField ? markerField.value : oldMarker;
+      if (oldMarker && oldMarker !== marker) {
+        placeMarker(body, oldMarker, false);
+      }
+      placeMarker(body, marker, !missing);
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }
+
   function merging(form) {
+    document.querySelectorAll("[data-merge-row] input[type=radio]").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        chooseRow(form, radio.closest("[data-merge-row]"), radio.value);
+      });
+    });
     document.querySelectorAll("[data-merge-field] input[type=radio]").forEach(function (radio) {
       radio.addEventListener("change", function () {
         var box = radio.closest("[data-merge-field]");

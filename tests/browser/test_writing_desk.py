@@ -7,7 +7,7 @@ import pytest
 
 from articles.models import Article, Autosave
 
-from ..factories import ArticleFactory
+from ..factories import ArticleFactory, CalloutFactory, FAQEntryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -217,6 +217,60 @@ def test_a_stale_save_is_merged_field_by_field(admin_page, live_server, artifact
     mine.locator(".messagelist .success").first.wait_for()
     article.refresh_from_db()
     assert (article.title, article.body) == ("Their better headline", "My rewritten body.")
+    assert mine.js_errors == []
+
+
+def test_a_stale_save_is_merged_row_by_row(admin_page, live_server, artifacts):
+    mine = admin_page
+    article = ArticleFactory(
+        title="Harbour dredging", body="Intro.\n\n[[callout:take]]\n\nMiddle.\n\n[[callout:note]]"
+    )
+    CalloutFactory(article=article, marker="take", label="The take:", body="First take.", order=0)
+    CalloutFactory(article=article, marker="note", label="Aside:", body="An aside.", order=1)
+    FAQEntryFactory(article=article, question="Who pays?", answer="The port.")
+    url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+    mine.goto(url)
+    # Another editor sharpens the take, drops the aside (row and marker), adds a question.
+    theirs = mine.context.new_page()
+    theirs.goto(url)
+    theirs.fill("#id_callouts-0-body", "Their sharper take.")
+    theirs.check("#id_callouts-1-DELETE")
+    theirs.fill("#id_body", "Intro.\n\n[[callout:take]]\n\nMiddle.")
+    theirs.click("#faq_entries-group .add-row a")
+    theirs.fill("#id_faq_entries-1-question", "When does it end?")
+    theirs.fill("#id_faq_entries-1-answer", "In the spring.")
+    theirs.click(".submit-row input[name=_continue]")
+    theirs.locator(".messagelist .success").first.wait_for()
+    theirs.close()
+
+    mine.fill("#id_body", "My intro.\n\n[[callout:take]]\n\nMiddle.\n\n[[callout:note]]")
+    mine.click(".submit-row input[name=_continue]")
+    merge = mine.locator(".desk-merge")
+    merge.wait_for()
+    take = merge.locator("[data-merge-row=callouts-0]")
+    aside = merge.locator("[data-merge-row=callouts-1]")
+    question = merge.locator("[data-merge-row=faq_entries-1]")
+    assert "Their sharper take." in take.locator("[data-merge-theirs]").inner_text()
+    assert "they deleted it" in aside.locator("[data-merge-theirs]").inner_text()
+    assert "When does it end?" in question.locator("[data-merge-theirs]").inner_text()
+    assert mine.is_checked("#id_faq_entries-1-DELETE")  # as I sent it: without their question
+    mine.screenshot(path=str(artifacts / "desk-stale-merge-rows-1280.png"), full_page=False)
+
+    take.get_by_label("Take theirs").check()
+    assert mine.input_value("#id_callouts-0-body") == "Their sharper take."
+    aside.get_by_label("Delete it, as they did").check()
+    assert "[[callout:note]]" not in mine.input_value("#id_body")
+    question.get_by_label("Take theirs").check()
+    assert not mine.is_checked("#id_faq_entries-1-DELETE")
+    mine.click(".submit-row input[name=_continue]")
+    mine.locator(".messagelist .success").first.wait_for()
+    article.refresh_from_db()
+    assert article.body == "My intro.\n\n[[callout:take]]\n\nMiddle."
+    assert list(article.callouts.values_list("marker", "body")) == [("take", "Their sharper take.")]
+    assert list(article.faq_entries.values_list("question", flat=True)) == [
+        "Who pays?",
+        "When does it end?",
+    ]
     assert mine.js_errors == []
 
 
