@@ -136,16 +136,9 @@ def test_an_autosave_older_than_the_article_is_not_offered(editor_client, editor
     assert soup(editor_client.get(change_url(article))).select_one("#desk-autosave") is None
 
 
-def test_a_refused_stale_save_shows_both_versions_field_by_field(
-    article_with_rows, editor, django_user_model
-):
+def test_a_refused_stale_save_shows_both_versions_field_by_field(article_with_rows, opened_twice):
     article = article_with_rows
-    other = django_user_model.objects.create_superuser("maya", "maya@example.org", "x" * 16)
-    first, second = Client(), Client()
-    first.force_login(other)
-    second.force_login(editor)
-    save(second, article)  # the version the stale form is opened at is on record
-    stale = form_fields(second.get(change_url(article)))
+    first, second, stale = opened_twice
     theirs = form_fields(first.get(change_url(article)))
     theirs.update(title="Maya's title", **{"faq_entries-0-answer": "Maya's answer."})
     assert first.post(change_url(article), theirs).status_code == 302
@@ -365,16 +358,21 @@ def refused(client, article, stale, **changes):
     return page, form_fields(response)
 
 
-def test_rows_they_added_or_deleted_are_shown_one_choice_each(
-    article_with_rows, editor, django_user_model
-):
-    article = article_with_rows
+@pytest.fixture
+def opened_twice(article_with_rows, editor, django_user_model):
+    """Maya's browser and mine, each with the change form open at the same, recorded version:
+    (her client, my client, the form data I hold)."""
     maya = django_user_model.objects.create_superuser("maya", "maya@example.org", "x" * 16)
     first, second = Client(), Client()
     first.force_login(maya)
     second.force_login(editor)
-    save(second, article)
-    stale = form_fields(second.get(change_url(article)))
+    save(second, article_with_rows)
+    return first, second, form_fields(second.get(change_url(article_with_rows)))
+
+
+def test_rows_they_added_or_deleted_are_shown_one_choice_each(article_with_rows, opened_twice):
+    article = article_with_rows
+    first, second, stale = opened_twice
     # Maya deletes the callout (and its marker) and adds an FAQ entry.
     theirs = form_fields(first.get(change_url(article)))
     theirs.update(
@@ -414,15 +412,10 @@ def test_rows_they_added_or_deleted_are_shown_one_choice_each(
 
 
 def test_saving_a_refused_form_as_it_is_keeps_yours_and_drops_nothing_unshown(
-    article_with_rows, editor, django_user_model
+    article_with_rows, opened_twice
 ):
     article = article_with_rows
-    maya = django_user_model.objects.create_superuser("maya", "maya@example.org", "x" * 16)
-    first, second = Client(), Client()
-    first.force_login(maya)
-    second.force_login(editor)
-    save(second, article)
-    stale = form_fields(second.get(change_url(article)))
+    first, second, stale = opened_twice
     theirs = form_fields(first.get(change_url(article)))
     theirs["callouts-0-body"] = "Maya's callout."
     assert first.post(change_url(article), theirs).status_code == 302

@@ -165,6 +165,25 @@ def test_work_survives_a_reload_and_reaches_the_server_autosave(admin_page, live
     assert page.js_errors == []
 
 
+def saved_meanwhile(mine, url, edit):
+    """Another editor opens the form `mine` has open, changes it with `edit` and saves."""
+    theirs = mine.context.new_page()
+    theirs.goto(url)
+    edit(theirs)
+    theirs.click(".submit-row input[name=_continue]")
+    theirs.locator(".messagelist .success").first.wait_for()
+    theirs.close()
+
+
+def refused_save(mine, body):
+    """Write `body` on the form opened before that save and save: the merge panel."""
+    mine.fill("#id_body", body)
+    mine.click(".submit-row input[name=_continue]")
+    merge = mine.locator(".desk-merge")
+    merge.wait_for()
+    return merge
+
+
 def test_a_new_article_becomes_a_draft_once_it_has_a_headline(admin_page, live_server):
     page = admin_page
     page.goto(f"{live_server.url}/admin/articles/article/add/")
@@ -194,17 +213,8 @@ def test_a_stale_save_is_merged_field_by_field(admin_page, live_server, artifact
     article = ArticleFactory(title="Original headline", body="Original body.")
     url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
     mine.goto(url)
-    theirs = mine.context.new_page()
-    theirs.goto(url)
-    theirs.fill("#id_title", "Their better headline")
-    theirs.click(".submit-row input[name=_continue]")
-    theirs.locator(".messagelist .success").first.wait_for()
-    theirs.close()
-
-    mine.fill("#id_body", "My rewritten body.")
-    mine.click(".submit-row input[name=_continue]")
-    merge = mine.locator(".desk-merge")
-    merge.wait_for()
+    saved_meanwhile(mine, url, lambda theirs: theirs.fill("#id_title", "Their better headline"))
+    merge = refused_save(mine, "My rewritten body.")
     headline = merge.locator("[data-merge-field=title]")
     assert headline.locator("[data-merge-theirs]").inner_text() == "Their better headline"
     assert headline.locator("[data-merge-yours]").inner_text() == "Original headline"
@@ -230,23 +240,18 @@ def test_a_stale_save_is_merged_row_by_row(admin_page, live_server, artifacts):
     FAQEntryFactory(article=article, question="Who pays?", answer="The port.")
     url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
     mine.goto(url)
-    # Another editor sharpens the take, drops the aside (row and marker), adds a question.
-    theirs = mine.context.new_page()
-    theirs.goto(url)
-    theirs.fill("#id_callouts-0-body", "Their sharper take.")
-    theirs.check("#id_callouts-1-DELETE")
-    theirs.fill("#id_body", "Intro.\n\n[[callout:take]]\n\nMiddle.")
-    theirs.click("#faq_entries-group .add-row a")
-    theirs.fill("#id_faq_entries-1-question", "When does it end?")
-    theirs.fill("#id_faq_entries-1-answer", "In the spring.")
-    theirs.click(".submit-row input[name=_continue]")
-    theirs.locator(".messagelist .success").first.wait_for()
-    theirs.close()
 
-    mine.fill("#id_body", "My intro.\n\n[[callout:take]]\n\nMiddle.\n\n[[callout:note]]")
-    mine.click(".submit-row input[name=_continue]")
-    merge = mine.locator(".desk-merge")
-    merge.wait_for()
+    def sharpen_drop_and_ask(theirs):
+        """The take sharpened, the aside dropped (row and marker), a question added."""
+        theirs.fill("#id_callouts-0-body", "Their sharper take.")
+        theirs.check("#id_callouts-1-DELETE")
+        theirs.fill("#id_body", "Intro.\n\n[[callout:take]]\n\nMiddle.")
+        theirs.click("#faq_entries-group .add-row a")
+        theirs.fill("#id_faq_entries-1-question", "When does it end?")
+        theirs.fill("#id_faq_entries-1-answer", "In the spring.")
+
+    saved_meanwhile(mine, url, sharpen_drop_and_ask)
+    merge = refused_save(mine, "My intro.\n\n[[callout:take]]\n\nMiddle.\n\n[[callout:note]]")
     take = merge.locator("[data-merge-row=callouts-0]")
     aside = merge.locator("[data-merge-row=callouts-1]")
     question = merge.locator("[data-merge-row=faq_entries-1]")
