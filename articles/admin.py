@@ -174,6 +174,8 @@ class ArticleAdmin(VersionAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
     def add_view(self, request, form_url="", extra_context=None):
+        if self.has_add_permission(request) and (resumed := desk.resume_started_draft(request)):
+            return resumed
         context = {**change_form.add_context(request), **(extra_context or {})}
         return super().add_view(request, form_url, context)
 

@@ -184,9 +184,7 @@ def autosave_new(request, model_admin):
     key = request.POST.get("draft_key", "")
     if not DRAFT_KEY.match(key):
         return JsonResponse({"error": "Reload the form: it does not name its draft."}, status=400)
-    article = Article.objects.filter(
-        created_by=request.user, autosaves__user=request.user, autosaves__data__draft_key=[key]
-    ).first()
+    article = _started_draft(request.user, key)
     if article is None:
         try:
             article = _start_draft(request.user, request.POST.get("title", ""))
@@ -204,6 +202,33 @@ def autosave_new(request, model_admin):
             "fields": _change_form_only_fields(model_admin, request, article),
         }
     )
+
+
+def _started_draft(user, key):
+    """The article an add form's autosave made, or None."""
+    if not DRAFT_KEY.match(key):
+        return None
+    return Article.objects.filter(
+        created_by=user, autosaves__user=user, autosaves__data__draft_key=[key]
+    ).first()
+
+
+def resume_started_draft(request):
+    """An add form posted after its autosave made the article (the save overtook the page's
+    switch to the change form) adds nothing: the posted form becomes that article's autosave,
+    and the journalist lands on its change form, which offers it back. None otherwise."""
+    if request.method != "POST":
+        return None
+    article = _started_draft(request.user, request.POST.get("draft_key", ""))
+    if article is None or not can_edit(request.user, article):
+        return None
+    _keep_form(request, article)
+    messages.warning(
+        request,
+        "This article was saved as a draft while you wrote, so nothing was added twice. "
+        "Your text is kept: restore it below, then save.",
+    )
+    return redirect("admin:articles_article_change", article.pk)
 
 
 def _start_draft(user, title):

@@ -427,3 +427,22 @@ def test_saving_a_refused_form_as_it_is_keeps_yours_and_drops_nothing_unshown(
     article.refresh_from_db()
     assert article.title == "My title"
     assert list(article.callouts.values_list("body", flat=True)) == ["First callout."]
+
+
+def test_an_add_form_saved_after_its_autosave_made_the_draft_adds_nothing_twice(
+    journalist_client, journalist
+):
+    add = reverse("admin:articles_article_add")
+    data = form_fields(journalist_client.get(add))
+    data.update(title="Harbour dredging starts", body="Half")
+    made = json.loads(journalist_client.post(NEW_AUTOSAVE_URL, data).content)
+    # The save overtook the page's switch: it still goes to the add form.
+    data.update(standfirst="Bigger ships.", body="The whole text.", _continue="Save")
+    response = journalist_client.post(add, data, follow=True)
+    assert response.redirect_chain[-1][0] == made["change_url"]
+    article = Article.objects.get()
+    assert article.body == ""  # nothing saved over it, nothing added beside it
+    warning = text(soup(response).select_one(".messagelist .warning"))
+    assert "nothing was added twice" in warning
+    offered = soup(response).select_one("#desk-autosave")
+    assert json.loads(offered.string)["data"]["body"] == ["The whole text."]

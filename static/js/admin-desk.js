@@ -223,7 +223,18 @@
     }
     var dirty = false;
     var sending = false;
+    var held = false;
+    var heldSubmitter = null;
     form.addEventListener("input", function () { dirty = true; });
+    // A save while the add form's autosave is making the article waits for it, and then goes
+    // to that article's change form.
+    form.addEventListener("submit", function (event) {
+      if (sending && "newArticle" in desk.dataset) {
+        event.preventDefault();
+        held = true;
+        heldSubmitter = event.submitter || null;
+      }
+    });
     window.setInterval(function () {
       var title = form.elements.title;
       // A new article is made from its headline: until there is one, the browser keeps it.
@@ -244,6 +255,10 @@
         status.textContent = "Autosave failed; your draft is still kept in this browser.";
       }).finally(function () {
         sending = false;
+        if (held) {
+          held = false;
+          form.requestSubmit(heldSubmitter);
+        }
       });
     }, AUTOSAVE_EVERY);
   }
