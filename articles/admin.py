@@ -63,9 +63,8 @@ class CorrectionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
-    """The writing desk. What it does beyond Django's admin lives in forms.py (the form),
-    workflow.py (publishing and the list's transitions), change_form.py (the save, restores,
-    the template's context and URLs), desk.py (preview, autosave, compare) and templates."""
+    """The writing desk: its form is in forms.py, transitions in workflow.py, the save and
+    restores in change_form.py, preview, autosave and compare in desk.py, markup in templates."""
 
     form = ArticleAdminForm
     formfield_overrides = MARKDOWN_EDITOR
@@ -174,10 +173,9 @@ class ArticleAdmin(VersionAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
     def add_view(self, request, form_url="", extra_context=None):
-        if self.has_add_permission(request) and (resumed := desk.resume_started_draft(request)):
-            return resumed
+        resumed = self.has_add_permission(request) and desk.resume_started_draft(request)
         context = {**change_form.add_context(request), **(extra_context or {})}
-        return super().add_view(request, form_url, context)
+        return resumed or super().add_view(request, form_url, context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = {**change_form.change_context(self, request, object_id), **(extra_context or {})}
