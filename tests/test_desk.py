@@ -326,7 +326,7 @@ def test_autosaves_of_the_add_form_make_one_draft_the_final_save_updates(
 
 
 def test_the_add_form_autosave_needs_a_headline_a_key_and_the_add_permission(
-    journalist_client, django_user_model
+    journalist_client, journalist, django_user_model
 ):
     data = {"draft_key": "a" * 32, "title": "  \n ", "body": "Text."}
     response = journalist_client.post(NEW_AUTOSAVE_URL, data)
@@ -345,6 +345,9 @@ def test_the_add_form_autosave_needs_a_headline_a_key_and_the_add_permission(
     data.update(title="A headline")
     assert viewer.post(NEW_AUTOSAVE_URL, data).status_code == 403
     assert viewer.get(NEW_AUTOSAVE_URL).status_code == 405
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(journalist)
+    assert strict.post(NEW_AUTOSAVE_URL, data).status_code == 403
     assert not Article.objects.exists()
 
 
