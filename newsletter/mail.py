@@ -10,10 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.article_markdown import export
-from articles.canonical import absolute_url
+from articles.canonical import absolute_links, absolute_url
 from articles.rendering import render_markdown
-
-from .absolute import absolute_html, absolute_text
 
 
 def unsubscribe_url(subscriber):
@@ -74,8 +72,8 @@ def edition_parts(edition, stories=None):
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
     }
-    text = absolute_text(render_to_string("newsletter/email/edition.txt", context))
-    html = absolute_html(render_to_string("newsletter/email/edition.html", context))
+    text = absolute_links(render_to_string("newsletter/email/edition.txt", context), markdown=True)
+    html = absolute_links(render_to_string("newsletter/email/edition.html", context))
     return text, html
 
 
