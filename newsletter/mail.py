@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from articles.article_markdown import export
 from articles.canonical import absolute_links, absolute_url
@@ -21,6 +22,14 @@ def unsubscribe_url(subscriber):
 def unsubscribe_mailto(subscriber):
     address = settings.NEWSLETTER_UNSUBSCRIBE_EMAIL
     return f"mailto:{address}?subject=unsubscribe%20{subscriber.token}"
+
+
+def message_id(key):
+    """The Message-ID of a delivery's email, the same on every try: mail systems that drop
+    repeats (by Message-ID) show a copy re-sent after a crash once. Keyed, so it tells a
+    reader nothing about other subscribers."""
+    digest = salted_hmac("newsletter.message-id", key, algorithm="sha256").hexdigest()[:32]
+    return f"<{digest}@{urlsplit(settings.SITE_URL).hostname}>"
 
 
 def _message(subscriber, subject, text, html, list_headers=True):
