@@ -301,8 +301,10 @@ def test_an_edit_queues_a_purge_of_exactly_its_tags_on_commit(
 
     from ..queue import drain
 
-    article = ArticleFactory()
-    other = ArticleFactory()
+    # Committed first: a transaction's purges are one purge, sent when it commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticleFactory()
+        other = ArticleFactory()
     drain()
     purge_recorder.clear()
     with django_capture_on_commit_callbacks(execute=True):
