@@ -85,8 +85,9 @@ def cache_public_page(view=None, *, params=(), stored=""):
                     bodies=stored_pages.bodies(html, gzip, brotli),
                 )
                 if page.is_current(current, now):
-                    store.put(key, page, _timeout(now, stored_until))
-                    forget(key)
+                    if (timeout := _timeout(now, stored_until)) > 0:
+                        store.put(key, page, timeout)
+                        forget(key)
                     return entries.respond(request, page, now)
 
         # The kept page carries its own; a render needs the next scheduled story's time.

@@ -7,15 +7,13 @@ import logging
 from django.db import DatabaseError
 from django.utils.http import http_date
 
-from articles.models import Article
-
+from . import hot_reads
 from .models import StoredListing, StoredPage
 from .release import release_id
 
 logger = logging.getLogger(__name__)
 
-KEPT_FIELDS = ("html", "gzip", "brotli", "versions", "valid_until", "last_modified", "headers")
-FIELDS = ("pk", "stored_page__release", *(f"stored_page__{name}" for name in KEPT_FIELDS))
+KEPT_FIELDS = hot_reads.KEPT_COLUMNS
 
 
 def bodies(html, gzip, brotli):
@@ -29,23 +27,21 @@ def bodies(html, gzip, brotli):
 
 def lookup(slug, now):
     """(article pk, stored row or None) for a published article, or None when there is none."""
-    row = Article.objects.published(now=now).filter(slug=slug).values_list(*FIELDS).first()
-    if row is None:
+    found = hot_reads.stored_article(slug, now)
+    if found is None:
         return None
-    pk, release, *kept = row
-    if kept[0] is None or release != release_id():
-        return pk, None
-    return pk, tuple(kept)
+    pk, release, kept = found
+    return pk, (kept if release == release_id() else None)
 
 
 def lookup_listing(key):
     """(key, stored row or None). The first lookup after a deploy that finds an earlier
     release's row clears every such row: they can never be served again."""
-    row = StoredListing.objects.filter(key=key).values_list("release", *KEPT_FIELDS).first()
-    if row is not None and row[0] != release_id():
+    found = hot_reads.stored_listing(key)
+    if found is not None and found[0] != release_id():
         _forget_earlier_releases()
-        row = None
-    return key, (row[1:] if row is not None else None)
+        found = None
+    return key, (found[1] if found is not None else None)
 
 
 def _forget_earlier_releases():

@@ -8,15 +8,14 @@ import secrets
 
 from django.db import transaction
 
-from . import changes
+from . import changes, hot_reads
 from .models import TagVersion
 
 
 def current(tags):
     """{tag: version} for the tags that have ever changed (a tag never bumped is absent), with
     the generation under changes.GENERATION_TAG when there is one: one query, one snapshot."""
-    wanted = [*tags, changes.GENERATION_TAG]
-    return dict(TagVersion.objects.filter(tag__in=wanted).values_list("tag", "version"))
+    return hot_reads.tag_versions([*tags, changes.GENERATION_TAG])
 
 
 def bump(tags):
