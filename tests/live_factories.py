@@ -29,7 +29,9 @@ class UpdateFactory(factory.django.DjangoModelFactory):
     body = factory.Sequence(lambda n: f"The council voted on item {n}. **Seven** in favour.")
     # Each one a second after the one before, all in the past, to the second.
     published_at = factory.Sequence(
-        lambda n: timezone.now().replace(microsecond=0) - timedelta(hours=2) + timedelta(seconds=n)
+        lambda n: (
+            timezone.now().replace(microsecond=0) - timedelta(minutes=40) + timedelta(seconds=n)
+        )
     )
 
     @factory.post_generation
