@@ -127,7 +127,7 @@ class CoverageAdmin(VersionAdmin):
             "recent": recent,
             "total": coverage.updates.count(),
             "opts": self.model._meta,
-            "media": self.media + (form.media if form else ""),
+            "media": self.media + form.media if form else self.media,
         }
         return TemplateResponse(request, "admin/live/desk.html", context)
 
