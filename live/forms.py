@@ -11,14 +11,17 @@ from .models import Update
 
 
 class UpdateForm(forms.ModelForm):
+    # A plain text box: under pressure the list of posted updates below is the preview.
+    body = forms.CharField(
+        label="Update",
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="Markdown, as in articles.",
+    )
+
     class Meta:
         model = Update
         fields = ["headline", "body", "pinned", "authors", "image", "image_alt"]
-        widgets = {
-            "body": forms.Textarea(attrs={"rows": 5, "cols": 80}),
-            "headline": forms.TextInput(attrs={"size": 80}),
-        }
-        help_texts = {"body": "Markdown, as in articles. Required."}
+        widgets = {"headline": forms.TextInput(attrs={"size": 80})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
