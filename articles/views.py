@@ -75,7 +75,9 @@ def article_detail(request, slug):
 
 
 def article_page(request, slug):
-    article = Article.objects.for_page().published().filter(slug=slug).first()
+    # With its live coverage, if any (live/), in the same query.
+    articles = Article.objects.for_page().select_related("coverage")
+    article = articles.published().filter(slug=slug).first()
     if article is not None:
         response = HttpResponse(render_article_page(article))
         response["Last-Modified"] = http_date(article.updated_at.timestamp())

@@ -18,7 +18,8 @@ NEW_UPDATES_LIMIT = 20
 
 
 def _published(slug):
-    return get_object_or_404(Article.objects.for_page().published(), slug=slug)
+    articles = Article.objects.for_page().select_related("coverage")
+    return get_object_or_404(articles.published(), slug=slug)
 
 
 # Older pages keep their own canonical (themselves) and are not indexed (the page's robots
