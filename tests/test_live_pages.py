@@ -247,3 +247,16 @@ def test_an_unpublished_live_article_shows_nothing(client):
     assert client.get(reverse("live:live-update", args=[slug, update.pk])).status_code == 404
     assert client.get(reverse("live:live-json", args=[slug])).status_code == 404
     assert client.get(reverse("live:live-feed", args=[slug])).status_code == 404
+
+
+def test_older_pages_and_the_json_are_fresh_after_a_post(client, editor, commit):
+    coverage = CoverageFactory()
+    rows = updates_for(coverage, PAGE_SIZE + 1)
+    second = reverse("live:live-page", args=[coverage.article.slug, 2])
+    json_url = reverse("live:live-json", args=[coverage.article.slug])
+    assert update_ids(page_of(client, second)) == [rows[0].pk]
+    assert client.get(json_url, {"after": rows[-1].pk}).json()["count"] == 0
+    update = Update(coverage=coverage, body="Pushes the oldest to page 2.")
+    commit(lambda: live_updates.post(update, user=editor))
+    assert update_ids(page_of(client, second)) == [rows[1].pk, rows[0].pk]
+    assert client.get(json_url, {"after": rows[-1].pk}).json()["latest"] == update.pk
