@@ -260,3 +260,10 @@ def test_older_pages_and_the_json_are_fresh_after_a_post(client, editor, commit)
     commit(lambda: live_updates.post(update, user=editor))
     assert update_ids(page_of(client, second)) == [rows[1].pk, rows[0].pk]
     assert client.get(json_url, {"after": rows[-1].pk}).json()["latest"] == update.pk
+
+
+def test_staff_get_no_store_and_never_the_internal_max_age(staff_client):
+    coverage = CoverageFactory()
+    response = staff_client.get(coverage.article.get_absolute_url())
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "X-Page-Max-Age" not in response
