@@ -50,7 +50,8 @@ def compress(content, content_type):
     return bodies
 
 
-def build(response, tags, versions, valid_until, fallback_modified):
+def build(response, tags, versions, valid_until, fallback_modified, bodies=None):
+    """The page to cache from a response; `bodies` when its encodings were made already."""
     timestamp = parse_http_date_safe(response.get("Last-Modified", ""))
     last_modified = datetime.fromtimestamp(timestamp, tz=UTC) if timestamp else fallback_modified
     vary = tuple(
@@ -63,7 +64,7 @@ def build(response, tags, versions, valid_until, fallback_modified):
     return CachedPage(
         status=response.status_code,
         headers=headers,
-        bodies=compress(response.content, response.get("Content-Type", "")),
+        bodies=bodies or compress(response.content, response.get("Content-Type", "")),
         digest=hashlib.sha1(response.content, usedforsecurity=False).hexdigest(),
         last_modified=last_modified.replace(microsecond=0),
         vary=vary,

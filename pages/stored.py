@@ -14,9 +14,17 @@ from .release import release_id
 
 logger = logging.getLogger(__name__)
 
-FIELDS = ("pk", "stored_page__html", "stored_page__release", "stored_page__versions",
-          "stored_page__valid_until", "stored_page__last_modified",
-          "stored_page__headers")  # fmt: skip
+KEPT_FIELDS = ("html", "gzip", "brotli", "versions", "valid_until", "last_modified", "headers")
+FIELDS = ("pk", "stored_page__release", *(f"stored_page__{name}" for name in KEPT_FIELDS))
+
+
+def bodies(html, gzip, brotli):
+    """The encodings a kept page was stored with, as entries.CachedPage.bodies holds them; None
+    for a row kept before they were (or a page too small to compress), compressed anew."""
+    if gzip is None and brotli is None:
+        return None
+    found = {"identity": html.encode(), "gzip": gzip, "br": brotli}
+    return {encoding: bytes(body) for encoding, body in found.items() if body is not None}
 
 
 def lookup(slug, now):
@@ -24,19 +32,16 @@ def lookup(slug, now):
     row = Article.objects.published(now=now).filter(slug=slug).values_list(*FIELDS).first()
     if row is None:
         return None
-    pk, html, release, versions, valid_until, last_modified, headers = row
-    if html is None or release != release_id():
+    pk, release, *kept = row
+    if kept[0] is None or release != release_id():
         return pk, None
-    return pk, (html, versions, valid_until, last_modified, headers)
-
-
-LISTING_FIELDS = ("html", "versions", "valid_until", "last_modified", "headers")
+    return pk, tuple(kept)
 
 
 def lookup_listing(key):
     """(key, stored row or None). The first lookup after a deploy that finds an earlier
     release's row clears every such row: they can never be served again."""
-    row = StoredListing.objects.filter(key=key).values_list("release", *LISTING_FIELDS).first()
+    row = StoredListing.objects.filter(key=key).values_list("release", *KEPT_FIELDS).first()
     if row is not None and row[0] != release_id():
         _forget_earlier_releases()
         row = None
@@ -53,6 +58,8 @@ def _forget_earlier_releases():
 def _stored_fields(page):
     return {
         "html": page.bodies["identity"].decode(),
+        "gzip": page.bodies.get("gzip"),
+        "brotli": page.bodies.get("br"),
         "release": release_id(),
         "versions": page.versions,
         "valid_until": page.valid_until,
@@ -69,7 +76,7 @@ def save_listing(key, page, path):
             [row],
             update_conflicts=True,
             unique_fields=["key"],
-            update_fields=["path", *LISTING_FIELDS, "release"],
+            update_fields=["path", *KEPT_FIELDS, "release"],
         )
     except DatabaseError as error:
         logger.warning("Could not store the listing %s: %r", path, error)
@@ -83,14 +90,7 @@ def save(pk, page):
             [row],
             update_conflicts=True,
             unique_fields=["article"],
-            update_fields=[
-                "html",
-                "release",
-                "versions",
-                "valid_until",
-                "last_modified",
-                "headers",
-            ],
+            update_fields=[*KEPT_FIELDS, "release"],
         )
     except DatabaseError as error:
         logger.warning("Could not store the page of article %s: %r", pk, error)

@@ -131,7 +131,8 @@ class Site:
         return get(self.readers[self.turn % len(self.readers)], path)
 
     def warm(self, *paths):
-        for _ in range(WORKERS + 1):
+        # Several times per worker, so each has checked the page and trusts it until a change.
+        for _ in range(4 * WORKERS):
             for path in paths:
                 self.get(path)
 
