@@ -207,3 +207,20 @@ def test_a_journalist_may_not_start_coverage_of_a_published_article(journalist_c
         add, {"article": article.pk, "started_at_0": "2026-01-01", "started_at_1": "10:00"}
     )
     assert response.status_code == 403
+
+
+def test_an_editor_makes_an_article_live_and_lands_on_its_desk(editor_client, editor):
+    from live.models import Coverage
+
+    article = ArticleFactory()
+    add = reverse("admin:live_coverage_add") + f"?article={article.pk}"
+    data = form_fields(editor_client.get(add), form_id="coverage_form")
+    assert data["article"] == str(article.pk)
+    data["about"] = "Budget night"
+    response = editor_client.post(add, data)
+    coverage = Coverage.objects.get()
+    assert (coverage.article, coverage.about, coverage.ended_at) == (article, "Budget night", None)
+    assert response["Location"] == desk_url(coverage)
+    assert Version.objects.get_for_object(coverage).get().revision.user == editor
+    page = soup(editor_client.get(article.get_absolute_url()))
+    assert text(page.select_one(".live-status")) == "Live"
