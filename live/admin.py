@@ -29,7 +29,8 @@ def may_change_coverage(user, coverage):
 
 
 def default_authors(user, coverage):
-    """The byline the desk suggests: the one this person used last, else an author of their name."""
+    """The byline the desk suggests: the one this person used last, else their own author
+    (Author.user), else an author of their name."""
     last = (
         Update.objects.filter(pk__in=UpdateEvent.objects.filter(
             user=user, action=Action.POSTED, update__isnull=False
@@ -37,6 +38,9 @@ def default_authors(user, coverage):
     )  # fmt: skip
     if last is not None and last.authors.exists():
         return list(last.authors.all())
+    own = Author.objects.filter(user=user)[:1]
+    if own:
+        return list(own)
     name = user.get_full_name().strip()
     return list(Author.objects.filter(name=name)[:1]) if name else []
 

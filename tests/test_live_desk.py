@@ -224,3 +224,9 @@ def test_an_editor_makes_an_article_live_and_lands_on_its_desk(editor_client, ed
     assert Version.objects.get_for_object(coverage).get().revision.user == editor
     page = soup(editor_client.get(article.get_absolute_url()))
     assert text(page.select_one(".live-status")) == "Live"
+
+
+def test_the_desk_suggests_the_author_linked_to_the_user(client, editor):
+    author = AuthorFactory(name="Someone Else", user=editor)
+    client.force_login(editor)
+    assert fields_of(soup(client.get(desk_url(CoverageFactory()))))["authors"] == [str(author.pk)]
