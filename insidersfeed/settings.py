@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "reversion",
     "articles",
     "pages",
+    "live",
 ]
 
 MIDDLEWARE = [

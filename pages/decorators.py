@@ -56,6 +56,7 @@ def cache_public_page(view=None, *, params=(), stored=""):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or _is_logged_in(request):
             response = view(request, *args, **kwargs)
+            response.headers.pop(entries.MAX_AGE_HEADER, None)  # for cached copies only
             patch_cache_control(response, private=True, no_store=True)
             return response
         now = timezone.now()
@@ -99,6 +100,7 @@ def cache_public_page(view=None, *, params=(), stored=""):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # a TemplateResponse (the sitemaps): its bytes are what we keep
         if not _cacheable(response):
+            response.headers.pop(entries.MAX_AGE_HEADER, None)
             return response
         page = entries.build(response, page_tags, rendered_under, valid_until, now)
         timeout = _timeout(now, valid_until)
