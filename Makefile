@@ -18,13 +18,14 @@ PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 
 export SITE_URL HOST PORT
 
-.PHONY: help run test lint format setup lock chromium bench soak clean
+.PHONY: help run test lint format setup lock chromium bench soak live-soak clean
 
 help:
 	@echo "make run    set up and serve the site with demo content at $(SITE_URL)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff check and format check"
 	@echo "make soak   60 s of mixed load on gunicorn: zero 5xx, zero socket errors, flat memory"
+	@echo "make live-soak  60 s of readers on a live page while an update is posted every 5 s"
 	@echo "make bench  benchmark the hot paths against a bare Django view (PostgreSQL)"
 
 $(VENV)/.installed: requirements.lock requirements-test.lock pyproject.toml
@@ -74,6 +75,11 @@ test: $(VENV)/.installed node_modules/.installed chromium
 soak: $(VENV)/.installed
 	@command -v wrk >/dev/null || { echo "error: wrk not found: apt-get install wrk" >&2; exit 1; }
 	$(PY) bench/soak.py --duration 60 --connections 64
+# 64 connections on the demo's live page while an update is posted every 5 s: zero errors, and
+# every one of the 20 requests after each commit shows the new update (needs wrk).
+live-soak: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "error: wrk not found: apt-get install wrk" >&2; exit 1; }
+	$(PY) bench/live.py --duration 60 --connections 64
 # Throughput and latency of the hot paths as ratios to a bare Django view (needs PostgreSQL).
 bench: $(VENV)/.installed
 	@for tool in wrk varnishd nginx; do command -v $$tool >/dev/null || MISSING="$$MISSING $$tool"; done; \

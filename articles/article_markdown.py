@@ -284,15 +284,16 @@ def _parse_corrections(lines, heading_index):
 
 
 @transaction.atomic
-def save_parsed(parsed, status=None, *, user=None, trusted=False, via="import"):
+def save_parsed(parsed, status=None, *, user=None, trusted=False, via="import", owner=None):
     """Create or update the article with the parsed slug; all or nothing.
 
-    `status` None keeps an existing article's status (a new one is a draft). The status and
+    `status` None keeps an existing article's status (a new one is a draft). `owner` is who a
+    new article counts as started by (an update keeps the article's own). The status and
     publication time go through the publishing action, which checks `user` (or `trusted`, for
     operator commands), writes one revision of the finished article and the audit event.
     """
     article = Article.objects.filter(slug=parsed.slug).first() if parsed.slug else None
-    article = article or Article(slug=parsed.slug)
+    article = article or Article(slug=parsed.slug, created_by=owner)
     before = workflow.stored_state(article)
     status = status or (before[0] if before else Status.DRAFT)
     published_at = parsed.published_at or article.published_at

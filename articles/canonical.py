@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -17,19 +18,49 @@ def asset_url(url):
 
 
 # Our HTML (nh3's output and our templates) always double-quotes attribute values.
-_SITE_LINK = re.compile(r'\b(href|src)="(/(?!/)[^"]*|#[^"]*)"')
+_LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src|srcset)=")([^"]*)(")', re.IGNORECASE)
+# Markdown's inline links and images in plain text: [text](url "title") and ![alt](url).
+_MARKDOWN_LINK = re.compile(r"(\]\()(\s*)([^\s)]+)")
+_HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
-def absolute_links(html, page_url):
-    """Links and images of a fragment made absolute, for readers that show it away from our
-    pages (feed readers, email): `/media/...` gets the site's address, `#faq` the page's."""
+def absolute_link(url, page_url=None):
+    """One address made absolute for a reader away from our pages: `/media/...` gets the
+    site's address, `#faq` and `other/` the page's (when there is one), while `https:`,
+    `mailto:` and `//host` addresses are left as written."""
+    url = url.strip()
+    if not url or _HAS_SCHEME.match(url) or url.startswith("//"):
+        return url
+    if url.startswith("/"):
+        return absolute_url(url)
+    if page_url is None and url.startswith("#"):
+        return url  # a fragment means nothing without its page
+    return urljoin(page_url or absolute_url("/"), url)
 
-    def absolute(match):
-        attribute, target = match.groups()
-        base = page_url if target.startswith("#") else settings.SITE_URL
-        return f'{attribute}="{base}{target}"'
 
-    return _SITE_LINK.sub(absolute, html)
+def _absolute_srcset(value, page_url):
+    candidates = (candidate.strip().split(maxsplit=1) for candidate in value.split(","))
+    return ", ".join(
+        " ".join([absolute_link(parts[0], page_url), *parts[1:]]) for parts in candidates if parts
+    )
+
+
+def absolute_links(content, page_url=None, *, markdown=False):
+    """Links and images of an HTML fragment (`href`, `src`, `srcset`), or of Markdown text with
+    `markdown=True`, made absolute for readers that show it away from our pages: feed readers
+    and email clients have no page to resolve `/media/...` or `#faq` against."""
+    if markdown:
+        return _MARKDOWN_LINK.sub(
+            lambda match: match[1] + match[2] + absolute_link(match[3], page_url), content
+        )
+
+    def replace(match):
+        attribute, value, quote = match.groups()
+        if attribute.strip().lower().startswith("srcset"):
+            return attribute + _absolute_srcset(value, page_url) + quote
+        return attribute + absolute_link(value, page_url) + quote
+
+    return _LINK_ATTRIBUTE.sub(replace, content)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """The writing desk's own admin views: the live article preview, the autosave, revision
 compare, and the lists on the admin index. Staff only; the admin wraps each view."""
 
+import re
+import secrets
 import time
 from datetime import timedelta
 from types import SimpleNamespace
@@ -9,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -24,6 +26,7 @@ from images.models import Image
 from . import workflow
 from .article_markdown import MarkdownFormatError, extract_callouts
 from .canonical import absolute_url
+from .forms import TYPED_LINE_END
 from .models import (
     Article,
     Author,
@@ -35,13 +38,16 @@ from .models import (
     minutes_to_read,
 )
 from .rendering import markers_in, render_markdown
-from .revisions import article_snapshot, differences, revision_snapshot
+from .revisions import article_snapshot, differences, edit_token, revision_snapshot
 
 # A preview or autosave larger than this is refused: the article limit is far below it.
 MAX_FORM_BYTES = 1024 * 1024
 DESK_LIST_LENGTH = 8
 # How long an opened change form counts as "open" for the who-else-is-here notice.
 PRESENCE_SECONDS = 10 * 60
+# Names one add form's work, so that its autosaves make one article however many arrive.
+DRAFT_KEY = re.compile(r"^[0-9a-f]{32}$")
+NEW_DRAFT_COMMENT = "Autosaved draft."
 
 
 def can_edit(user, article):
@@ -156,6 +162,90 @@ def autosave(request, object_id):
     if request.POST.get("discard"):
         Autosave.objects.filter(article=article, user=request.user).delete()
         return JsonResponse({"discarded": True})
+    saved = _keep_form(request, article)
+    return JsonResponse({"saved_at": saved.saved_at.isoformat(), "label": _clock(saved.saved_at)})
+
+
+def draft_key(request):
+    """The add form's draft key: the one it was sent with (a refused save keeps it), or new."""
+    sent = request.POST.get("draft_key", "")
+    return sent if DRAFT_KEY.match(sent) else secrets.token_hex(16)
+
+
+@require_POST
+def autosave_new(request, model_admin):
+    """The add form's autosave. The first one with a headline makes the article, a draft
+    started by this person holding the headline; the whole form is its autosave, as on any
+    change form. The answer tells the page to carry on as that article's change form, so
+    saving it updates the article instead of adding a second one."""
+    if _too_large(request):
+        return JsonResponse({"error": "The form is too large to autosave."}, status=413)
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    key = request.POST.get("draft_key", "")
+    if not DRAFT_KEY.match(key):
+        return JsonResponse({"error": "Reload the form: it does not name its draft."}, status=400)
+    article = _started_draft(request.user, key)
+    if article is None:
+        try:
+            article = _start_draft(request.user, request.POST.get("title", ""))
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    saved = _keep_form(request, article)
+    return JsonResponse(
+        {
+            "saved_at": saved.saved_at.isoformat(),
+            "label": _clock(saved.saved_at),
+            "change_url": reverse("admin:articles_article_change", args=[article.pk]),
+            "autosave_url": reverse("admin:articles_article_autosave", args=[article.pk]),
+            "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
+            "loaded_version": edit_token(article.updated_at),
+            "fields": _change_form_only_fields(model_admin, request, article),
+        }
+    )
+
+
+def _started_draft(user, key):
+    """The article an add form's autosave made, or None."""
+    if not DRAFT_KEY.match(key):
+        return None
+    return Article.objects.filter(
+        created_by=user, autosaves__user=user, autosaves__data__draft_key=[key]
+    ).first()
+
+
+def resume_started_draft(request):
+    """An add form posted after its autosave made the article (the save overtook the page's
+    switch to the change form) adds nothing: the posted form becomes that article's autosave,
+    and the journalist lands on its change form, which offers it back. None otherwise."""
+    if request.method != "POST":
+        return None
+    article = _started_draft(request.user, request.POST.get("draft_key", ""))
+    if article is None or not can_edit(request.user, article):
+        return None
+    _keep_form(request, article)
+    messages.warning(
+        request,
+        "This article was saved as a draft while you wrote, so nothing was added twice. "
+        "Your text is kept: restore it below, then save.",
+    )
+    return redirect("admin:articles_article_change", article.pk)
+
+
+def _start_draft(user, title):
+    """A draft holding just the headline, saved through the publishing action."""
+    title = TYPED_LINE_END.sub(" ", title).strip()
+    if not title:
+        raise ValidationError("Write a headline first: the draft is made from it.")
+    article = Article(title=title, status=Status.DRAFT, created_by=user)
+    article.title = Article._meta.get_field("title").clean(title, article)
+    workflow.change_status(
+        article, user=user, status=Status.DRAFT, via="autosave", comment=NEW_DRAFT_COMMENT
+    )
+    return article
+
+
+def _keep_form(request, article):
     data = {
         key: request.POST.getlist(key)
         for key in request.POST
@@ -164,7 +254,18 @@ def autosave(request, object_id):
     saved, _ = Autosave.objects.update_or_create(
         article=article, user=request.user, defaults={"data": data}
     )
-    return JsonResponse({"saved_at": saved.saved_at.isoformat(), "label": _clock(saved.saved_at)})
+    return saved
+
+
+def _change_form_only_fields(model_admin, request, article):
+    """The inline management fields of the article's change form, which the add form it
+    grew from may lack (corrections belong to articles that exist)."""
+    fields = {}
+    for formset, inline in model_admin.get_formsets_with_inlines(request, article):
+        rows = formset(instance=article, queryset=inline.get_queryset(request))
+        form = rows.management_form
+        fields.update({form.add_prefix(name): form[name].value() for name in form.fields})
+    return fields
 
 
 def _clock(moment):
@@ -220,15 +321,12 @@ def restore_changes(article, version):
 def desk_lists(user):
     """The admin index's desk: my drafts, in review (for editors), scheduled, just published."""
     now = timezone.now()
-    mine = Version.objects.get_for_model(Article).filter(revision__user=user)
-    my_ids = _ids(mine.values_list("object_id", flat=True).distinct())
     articles = Article.objects.only("title", "status", "published_at", "updated_at")
+    mine = articles.owned_by(user)
     lists = [
         (
             "My drafts",
-            articles.filter(pk__in=my_ids, status__in=[Status.DRAFT, Status.UNPUBLISHED]).order_by(
-                "-updated_at"
-            ),
+            mine.filter(status__in=[Status.DRAFT, Status.UNPUBLISHED]).order_by("-updated_at"),
             "Nothing of yours is waiting. Start a new article.",
         )
     ]
@@ -244,7 +342,7 @@ def desk_lists(user):
         lists.append(
             (
                 "Mine in review",
-                articles.filter(pk__in=my_ids, status=Status.REVIEW).order_by("-updated_at"),
+                mine.filter(status=Status.REVIEW).order_by("-updated_at"),
                 "None of yours is with an editor.",
             )
         )

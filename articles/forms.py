@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from . import editorial
 from .article_markdown import MarkdownFormatError, extract_callouts
-from .models import Callout, Status
+from .merging import row_conflicts
+from .models import Author, Callout, Status
 from .rendering import markers_in
-from .revisions import edit_token, stale_conflicts, stale_form_message
+from .revisions import edit_token, opened_version, stale_conflicts, stale_form_message
 
 # A line end typed or pasted into a wrapping headline box (with the spaces around it), or a run
 # of spaces: each becomes one space.
@@ -61,6 +62,26 @@ class CalloutForm(forms.ModelForm):
         model = Callout
         fields = ["kind", "label", "marker", "body"]
         widgets = {"marker": forms.TextInput(attrs={"class": "callout-marker", "size": 16})}
+
+
+class AuthorAdminForm(forms.ModelForm):
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "kind", "job_title", "bio", "profile_links", "portrait", "user"]
+
+    def clean_user(self):
+        """One login has one byline: name the byline that already has it."""
+        user = self.cleaned_data.get("user")
+        if user is None:
+            return user
+        taken = Author.objects.filter(user=user).exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            raise ValidationError(
+                f"{user.get_username()} already has a byline: “{taken.name}”. One login has "
+                "one byline; unlink it there first, or choose that byline on the article.",
+                code="unique",
+            )
+        return user
 
 
 class CorrectionFormSet(BaseInlineFormSet):
@@ -173,7 +194,10 @@ class ArticleAdminForm(forms.ModelForm):
         current = edit_token(self.instance.updated_at)
         if loaded == current:
             return
-        self.conflicts = stale_conflicts(self.instance, loaded, self.data)
+        opened = opened_version(self.instance, loaded)
+        self.conflicts = stale_conflicts(self.instance, opened, self.data) + row_conflicts(
+            self.instance, self.data, opened
+        )
         for conflict in self.conflicts:
             if conflict["name"] in self.fields:
                 conflict["label"] = self.fields[conflict["name"]].label

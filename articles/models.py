@@ -146,6 +146,15 @@ class Author(AtomicSave, models.Model):
         related_name="portrait_of",
         help_text="Shown square on the author's page: a head-and-shoulders picture.",
     )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The newsroom login this byline belongs to: articles under it show in "
+        "that person's “My drafts”. One login has one byline.",
+    )
 
     objects = AnnouncedQuerySet.as_manager()
 
@@ -216,6 +225,11 @@ class ArticleQuerySet(AnnouncedQuerySet):
         scheduled = self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
         return scheduled.aggregate(next=models.Min("published_at"))["next"]
 
+    def owned_by(self, user):
+        """The articles someone started, or whose byline is theirs."""
+        bylined = Article.authors.through.objects.filter(author__user=user).values("article_id")
+        return self.filter(Q(created_by=user) | Q(pk__in=bylined))
+
     def for_listing(self):
         return self.select_related("section", "lead_image").prefetch_related(
             "authors", "lead_image__renditions"
@@ -282,6 +296,15 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who started the article: with the byline's logins, whose "My drafts" it is in.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     canonical_url = models.URLField(
         "canonical URL override",
         blank=True,

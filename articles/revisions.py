@@ -61,6 +61,8 @@ def put_back(version, *, keep_publishing):
     if Article.objects.filter(slug=article.slug).exclude(pk=article.pk).exists():
         article.slug = current.slug if current else f"{article.slug}-restored"
     article._stored_slug = current.slug if current else None
+    # Who started the article stays who started it (a login deleted since is no one).
+    article.created_by_id = current.created_by_id if current else _existing_user(article)
     saved_at = article.updated_at
     article.save()
     # The restore form was opened at the revision's version: keep its time, so that the form
@@ -71,6 +73,12 @@ def put_back(version, *, keep_publishing):
     for model in (Callout, FAQEntry):
         _put_back_children(version.revision, article, model)
     return article
+
+
+def _existing_user(article):
+    user_model = Article._meta.get_field("created_by").related_model
+    pk = article.created_by_id
+    return pk if pk is not None and user_model.objects.filter(pk=pk).exists() else None
 
 
 def _put_back_children(revision, article, model):
@@ -198,18 +206,6 @@ def _text(value):
     return str(value if value is not None else "").replace("\r\n", "\n").strip()
 
 
-def _rows_from_form(data, prefix, fields):
-    rows = []
-    total = data.get(f"{prefix}-TOTAL_FORMS", "0")
-    for index in range(int(total) if str(total).isdigit() else 0):
-        if data.get(f"{prefix}-{index}-DELETE"):
-            continue
-        row = {name: data.get(f"{prefix}-{index}-{name}", "") for name in fields}
-        if any(_text(value) for value in row.values()):
-            rows.append(row)
-    return rows
-
-
 def callouts_text(rows):
     return "\n\n".join(
         f"[{row.get('marker', '')}] {row.get('kind', '')}: {_text(row.get('label'))}\n"
@@ -230,15 +226,18 @@ def _saved_rows(article):
     return callouts_text(callouts), faq_text(faq)
 
 
-def stale_conflicts(article, token, data):
+def opened_version(article, token):
+    """The version of the article a change form was opened at, or None when unknown."""
+    return saves_since(article, token)[1] if token else None
+
+
+def stale_conflicts(article, opened, data):
     """Field by field, what the other save changed that the refused form does not hold.
 
-    Each entry: name (a form field one choice can take, or None), label, theirs, yours.
-    Nothing the other person wrote is left out: when the version the form was opened at is
-    unknown, every difference counts as theirs.
+    Each entry: name (the form field one choice takes), label, theirs, yours. Nothing the
+    other person wrote is left out: when the version the form was opened at (`opened`) is
+    unknown, every difference counts as theirs. The rows are articles/merging.py's.
     """
-    _, opened = saves_since(article, token) if token else ([], None)
-    opened_rows = revision_rows(opened) if opened else None
     conflicts = []
     for name in CHOOSABLE_FIELDS:
         field = Article._meta.get_field(name)
@@ -249,17 +248,6 @@ def stale_conflicts(article, token, data):
             conflicts.append(
                 {"name": name, "label": field.verbose_name, "theirs": theirs, "yours": yours}
             )
-    saved_callouts, saved_faq = _saved_rows(article)
-    mine = {
-        "callouts": callouts_text(
-            _rows_from_form(data, "callouts", ["marker", "kind", "label", "body"])
-        ),
-        "faq": faq_text(_rows_from_form(data, "faq_entries", ["question", "answer"])),
-    }
-    for key, label, theirs in [("callouts", "Callouts", saved_callouts), ("faq", "FAQ", saved_faq)]:
-        they_changed = opened_rows is None or opened_rows[key] != theirs
-        if they_changed and theirs != mine[key]:
-            conflicts.append({"name": None, "label": label, "theirs": theirs, "yours": mine[key]})
     return conflicts
 
 

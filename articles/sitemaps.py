@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,15 +85,17 @@ class HomeSitemap(SiteURLSitemap):
 
 
 class NewsSitemap(ArticleSitemap):
-    """Google News: articles published in the last two days, rendered by sitemaps/news.xml."""
+    """Google News: articles published in the last two days, and live coverage (live/) for as
+    long as it runs, however long ago it was published; rendered by sitemaps/news.xml."""
 
     limit = NEWS_SITEMAP_LIMIT
 
     def items(self):
         since = timezone.now() - NEWS_SITEMAP_WINDOW
+        running = Q(coverage__isnull=False, coverage__ended_at__isnull=True)
         return (
             sitemap_articles()
-            .filter(published_at__gte=since)
+            .filter(Q(published_at__gte=since) | running)
             .only("slug", "title", "updated_at", "published_at")
         )
 

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
+from live.markdown import updates_markdown
+from live.pages import live_headers
 from pages.decorators import cache_public_page
 
 from . import ai_preferences, workflow
@@ -73,12 +75,14 @@ def article_detail(request, slug):
 
 
 def article_page(request, slug):
-    article = Article.objects.for_page().published().filter(slug=slug).first()
+    # With its live coverage, if any (live/), in the same query.
+    articles = Article.objects.for_page().select_related("coverage")
+    article = articles.published().filter(slug=slug).first()
     if article is not None:
         response = HttpResponse(render_article_page(article))
         response["Last-Modified"] = http_date(article.updated_at.timestamp())
         response["Content-Usage"] = ai_preferences.article_preferences(article).content_usage()
-        return response
+        return live_headers(response, article)
     if request.user.has_perm("articles.change_article"):
         article = Article.objects.for_page().filter(slug=slug).first()
         if article is not None:
@@ -141,7 +145,8 @@ def markdown_response(slug):
     preferences = ai_preferences.article_preferences(article)
     if not preferences.machine_readable:
         return None
-    response = HttpResponse(export(article), content_type=MARKDOWN_CONTENT_TYPE)
+    document = export(article) + updates_markdown(article)
+    response = HttpResponse(document, content_type=MARKDOWN_CONTENT_TYPE)
     response["Link"] = f'<{article.get_canonical_url()}>; rel="canonical"'
     response["Content-Usage"] = preferences.content_usage()
     return response

@@ -1,10 +1,11 @@
 """The newsroom's publishing rules: who may publish, what counts as publishing, the audit log,
-and signed share links for outside reviewers."""
+signed share links for outside reviewers, and the article list's transitions."""
 
 import secrets
 
 import reversion
 from django.conf import settings
+from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -155,3 +156,54 @@ def shared_article_pk(token):
 def share_link_works(article, key):
     """A link works while its key is the article's and the article is not taken down."""
     return bool(key) and key == article.share_key and article.status != Status.UNPUBLISHED
+
+
+# The article list's actions: each a transition of the selected articles through change_status.
+
+
+def _apply(request, articles, status, verb, at=None):
+    count = 0
+    for article in articles:
+        change_status(
+            article, user=request.user, status=status, published_at=at, via="the article list"
+        )
+        count += 1
+    if count:
+        reversion.set_comment(f"{verb} from the article list.")
+    messages.success(request, f"{verb}: {count} article(s).")
+
+
+@admin.action(description="Submit selected articles for review", permissions=["change"])
+def submit_for_review(model_admin, request, queryset):
+    articles = queryset.filter(status__in=[Status.DRAFT, Status.UNPUBLISHED])
+    _apply(request, articles, Status.REVIEW, "Submitted for review")
+
+
+@admin.action(description="Publish selected articles now", permissions=["publish"])
+def publish_now(model_admin, request, queryset):
+    articles = queryset.exclude(status=Status.PUBLISHED, published_at__lte=timezone.now())
+    _apply(request, articles, Status.PUBLISHED, "Published", at=timezone.now())
+
+
+@admin.action(
+    description="Schedule selected articles for their publication time", permissions=["publish"]
+)
+def schedule(model_admin, request, queryset):
+    articles = queryset.filter(published_at__gt=timezone.now())
+    skipped = queryset.count() - articles.count()
+    if skipped:
+        messages.warning(
+            request,
+            f"{skipped} article(s) have no publication time in the future. "
+            "Set one on the article first.",
+        )
+    _apply(request, articles, Status.PUBLISHED, "Scheduled")
+
+
+@admin.action(description="Unpublish selected articles", permissions=["publish"])
+def unpublish(model_admin, request, queryset):
+    articles = queryset.filter(status=Status.PUBLISHED)
+    _apply(request, articles, Status.UNPUBLISHED, "Unpublished")
+
+
+LIST_ACTIONS = [submit_for_review, publish_now, schedule, unpublish]

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "articles",
     "images",
     "pages",
+    "live",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,9 @@ PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_STALE_WHILE_REVALIDATE", 
 PAGE_STALE_IF_ERROR = int(os.environ.get("PAGE_STALE_IF_ERROR", "86400"))
 # Pages are compressed once, when stored; 0-11, higher is smaller and slower to store.
 PAGE_BROTLI_QUALITY = int(os.environ.get("PAGE_BROTLI_QUALITY", "8"))
+# The host's change word (pages/changes.py): "auto" (on for an SQLite file, whose writers share
+# one host), "off", or a file path, only where every process that writes runs on this host.
+PAGE_CHANGE_SIGNAL = os.environ.get("PAGE_CHANGE_SIGNAL", "auto")
 # Names the deploy; unset, a hash of the source and the page settings stands in (pages/release.py).
 RELEASE_ID = os.environ.get("RELEASE_ID", "")
 # Set only by `make bench`: serves the benchmark's floor view (bench/floor.py) at /__floor__/.

@@ -17,6 +17,7 @@ urlpatterns = [
     path(f"{settings.ADMIN_PATH}markdownx/upload/", editor.image_upload),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("live.urls")),
     path("", include("newsletter.urls")),
     path("", include("distribution.urls")),
 ]

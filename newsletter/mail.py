@@ -8,12 +8,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from articles.article_markdown import export
-from articles.canonical import absolute_url
+from articles.canonical import absolute_links, absolute_url
 from articles.rendering import render_markdown
-
-from .absolute import absolute_html, absolute_text
 
 
 def unsubscribe_url(subscriber):
@@ -23,6 +22,14 @@ def unsubscribe_url(subscriber):
 def unsubscribe_mailto(subscriber):
     address = settings.NEWSLETTER_UNSUBSCRIBE_EMAIL
     return f"mailto:{address}?subject=unsubscribe%20{subscriber.token}"
+
+
+def message_id(key):
+    """The Message-ID of a delivery's email, the same on every try: mail systems that drop
+    repeats (by Message-ID) show a copy re-sent after a crash once. Keyed, so it tells a
+    reader nothing about other subscribers."""
+    digest = salted_hmac("newsletter.message-id", key, algorithm="sha256").hexdigest()[:32]
+    return f"<{digest}@{urlsplit(settings.SITE_URL).hostname}>"
 
 
 def _message(subscriber, subject, text, html, list_headers=True):
@@ -74,8 +81,8 @@ def edition_parts(edition, stories=None):
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
     }
-    text = absolute_text(render_to_string("newsletter/email/edition.txt", context))
-    html = absolute_html(render_to_string("newsletter/email/edition.html", context))
+    text = absolute_links(render_to_string("newsletter/email/edition.txt", context), markdown=True)
+    html = absolute_links(render_to_string("newsletter/email/edition.html", context))
     return text, html
 
 

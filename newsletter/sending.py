@@ -34,13 +34,21 @@ def send_emails(deliveries):
             error = "EMAIL_HOST is not set: nothing is sent."
             yield delivery, timezone.now(), Outcome(ok=False, error=error, permanent=True)
         return
+    # Read once for the batch (two queries, not two per message): a reader who unsubscribes
+    # while the batch is on the wire, a second or so, still gets this one email.
+    subscribers = Subscriber.objects.in_bulk(
+        {pk for d in deliveries if isinstance(pk := d.payload.get("subscriber"), int)}
+    )
+    editions = Edition.objects.in_bulk(
+        {pk for d in deliveries if isinstance(pk := d.payload.get("edition"), int)}
+    )
     stories = {}
     connection = mailers.default
     try:
         for delivery in deliveries:
             started = timezone.now()
             try:
-                outcome = _send_one(connection, delivery, stories)
+                outcome = _send_one(connection, delivery, subscribers, editions, stories)
             except Exception as error:  # one bad message must not strand the rest claimed
                 logger.exception("Email delivery %s failed unexpectedly", delivery.pk)
                 outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
@@ -49,9 +57,9 @@ def send_emails(deliveries):
         connection.close()
 
 
-def _send_one(connection, delivery, stories):
+def _send_one(connection, delivery, subscribers, editions, stories):
     payload = delivery.payload
-    subscriber = Subscriber.objects.filter(pk=payload.get("subscriber")).first()
+    subscriber = subscribers.get(payload.get("subscriber"))
     if subscriber is None:
         return Outcome(ok=False, error="The subscriber's data was deleted.", permanent=True)
     if "confirm" in payload:
@@ -61,12 +69,14 @@ def _send_one(connection, delivery, stories):
     else:
         if subscriber.status != Subscriber.Status.CONFIRMED:
             return Outcome(ok=False, error="Unsubscribed before sending.", permanent=True)
-        edition = Edition.objects.filter(pk=payload["edition"]).first()
+        edition = editions.get(payload.get("edition"))
         if edition is None:
             return Outcome(ok=False, error="The edition was deleted.", permanent=True)
         if edition.pk not in stories:
             stories[edition.pk] = mail.edition_parts(edition)
         message = mail.edition_message(edition, subscriber, parts=stories[edition.pk])
+    # Every copy of this delivery, a repeat after a crash included, is the same message.
+    message.extra_headers["Message-ID"] = mail.message_id(delivery.key)
     try:
         connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused as error:

@@ -23,7 +23,7 @@ from articles.models import Article
 from . import entries, store, tags, versions
 from . import stored as stored_pages
 from .keys import PageSpec, page_key, variant
-from .lookup import fresh_page
+from .lookup import forget, fresh_page
 
 
 def _is_logged_in(request):
@@ -56,6 +56,7 @@ def cache_public_page(view=None, *, params=(), stored=""):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or _is_logged_in(request):
             response = view(request, *args, **kwargs)
+            response.headers.pop(entries.MAX_AGE_HEADER, None)  # for cached copies only
             patch_cache_control(response, private=True, no_store=True)
             return response
         now = timezone.now()
@@ -64,7 +65,6 @@ def cache_public_page(view=None, *, params=(), stored=""):
         if page is not None:
             return entries.respond(request, page, now)
 
-        valid_until = Article.objects.next_publish_at()
         found = None
         # Only the HTML variant is stored; the Markdown form renders from the rows.
         if spec.stored and variant(request) == "html":
@@ -73,15 +73,26 @@ def cache_public_page(view=None, *, params=(), stored=""):
             else:
                 found = stored_pages.lookup_listing(page_key(request, spec, release=False))
             if found is not None and found[1] is not None:
-                html, stored_versions, stored_until, last_modified, headers = found[1]
+                html, gzip, brotli, stored_versions, stored_until, last_modified, headers = found[1]
                 current = versions.current(stored_versions)
                 response = HttpResponse(html, headers=headers)
                 response["Last-Modified"] = last_modified
-                page = entries.build(response, stored_versions, stored_versions, stored_until, now)
+                page = entries.build(
+                    response,
+                    stored_versions,
+                    stored_versions,
+                    stored_until,
+                    now,
+                    bodies=stored_pages.bodies(html, gzip, brotli),
+                )
                 if page.is_current(current, now):
-                    store.put(key, page, _timeout(now, stored_until))
+                    if (timeout := _timeout(now, stored_until)) > 0:
+                        store.put(key, page, timeout)
+                        forget(key)
                     return entries.respond(request, page, now)
 
+        # The kept page carries its own; a render needs the next scheduled story's time.
+        valid_until = Article.objects.next_publish_at()
         # Read before rendering: a change that commits meanwhile leaves this page stale.
         page_tags = tags.for_view(request.resolver_match.url_name, kwargs)
         rendered_under = versions.current(page_tags)
@@ -89,11 +100,13 @@ def cache_public_page(view=None, *, params=(), stored=""):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # a TemplateResponse (the sitemaps): its bytes are what we keep
         if not _cacheable(response):
+            response.headers.pop(entries.MAX_AGE_HEADER, None)
             return response
         page = entries.build(response, page_tags, rendered_under, valid_until, now)
         timeout = _timeout(now, valid_until)
         if timeout > 0:
             store.put(key, page, timeout)
+            forget(key)
         if spec.stored and found is not None and (valid_until is None or valid_until > now):
             # Checked like a cache entry, whatever its lifetime.
             if spec.stored == "article":

@@ -17,6 +17,9 @@ REBUILT_HEADERS = {
     "cache-control", "etag", "last-modified", "vary", "set-cookie", "content-length",
     "content-encoding", "surrogate-key", "cache-tag",
 }  # fmt: skip
+# A page that changes by the minute (running live coverage) caps its own lifetime in browsers and
+# shared caches with this header, in seconds: kept with the page, never sent.
+MAX_AGE_HEADER = "X-Page-Max-Age"
 COMPRESSIBLE = ("text/", "application/xml", "application/rss+xml", "application/atom+xml")
 MIN_COMPRESS_BYTES = 256
 
@@ -47,7 +50,8 @@ def compress(content, content_type):
     return bodies
 
 
-def build(response, tags, versions, valid_until, fallback_modified):
+def build(response, tags, versions, valid_until, fallback_modified, bodies=None):
+    """The page to cache from a response; `bodies` when its encodings were made already."""
     timestamp = parse_http_date_safe(response.get("Last-Modified", ""))
     last_modified = datetime.fromtimestamp(timestamp, tz=UTC) if timestamp else fallback_modified
     vary = tuple(
@@ -60,7 +64,7 @@ def build(response, tags, versions, valid_until, fallback_modified):
     return CachedPage(
         status=response.status_code,
         headers=headers,
-        bodies=compress(response.content, response.get("Content-Type", "")),
+        bodies=bodies or compress(response.content, response.get("Content-Type", "")),
         digest=hashlib.sha1(response.content, usedforsecurity=False).hexdigest(),
         last_modified=last_modified.replace(microsecond=0),
         vary=vary,
@@ -83,11 +87,14 @@ def accepted_encoding(request, bodies):
     return "identity"
 
 
-def shared_cache_control(now, valid_until):
+def shared_cache_control(now, valid_until, max_age=None):
     """Cache-Control for browsers, CDNs and proxies; shorter when a scheduled story is due, and
-    then with no stale-while-revalidate: a stale copy served past go-live would hide the story."""
+    then with no stale-while-revalidate: a stale copy served past go-live would hide the story.
+    `max_age` (the page's own MAX_AGE_HEADER) caps every lifetime."""
     shared = settings.PAGE_SHARED_MAX_AGE
     revalidate = settings.PAGE_STALE_WHILE_REVALIDATE
+    if max_age is not None:
+        shared, revalidate = min(shared, max_age), min(revalidate, max_age)
     if valid_until is not None:
         until = max(0, int((valid_until - now).total_seconds()))
         if until < shared + revalidate:
@@ -100,7 +107,9 @@ def shared_cache_control(now, valid_until):
 
 def respond(request, page, now):
     encoding = accepted_encoding(request, page.bodies)
-    response = HttpResponse(page.bodies[encoding], status=page.status, headers=page.headers)
+    headers = dict(page.headers)
+    max_age = headers.pop(MAX_AGE_HEADER, None)
+    response = HttpResponse(page.bodies[encoding], status=page.status, headers=headers)
     etag = f'"{page.digest}"' if encoding == "identity" else f'"{page.digest}-{encoding}"'
     if encoding != "identity":
         response["Content-Encoding"] = encoding
@@ -109,7 +118,9 @@ def respond(request, page, now):
     vary = [*page.vary, "Accept-Encoding"] if len(page.bodies) > 1 else list(page.vary)
     if vary:
         response["Vary"] = ", ".join(dict.fromkeys(vary))
-    response["Cache-Control"] = shared_cache_control(now, page.valid_until)
+    response["Cache-Control"] = shared_cache_control(
+        now, page.valid_until, int(max_age) if max_age else None
+    )
     if page.tags:
         response["Surrogate-Key"] = " ".join(page.tags)
         response["Cache-Tag"] = ",".join(page.tags)

@@ -23,6 +23,9 @@ class KeptPage(models.Model):
     """A rendered page kept in the database, with what decides whether it may still be served."""
 
     html = models.TextField()
+    # Compressed once when kept, so a page served from here is never compressed per request.
+    gzip = models.BinaryField(null=True)
+    brotli = models.BinaryField(null=True)
     # Valid while the release matches, the tag versions match and the next story is not live.
     release = models.CharField(max_length=64)
     versions = models.JSONField(default=dict)

@@ -7,40 +7,41 @@ import logging
 from django.db import DatabaseError
 from django.utils.http import http_date
 
-from articles.models import Article
-
+from . import hot_reads
 from .models import StoredListing, StoredPage
 from .release import release_id
 
 logger = logging.getLogger(__name__)
 
-FIELDS = ("pk", "stored_page__html", "stored_page__release", "stored_page__versions",
-          "stored_page__valid_until", "stored_page__last_modified",
-          "stored_page__headers")  # fmt: skip
+KEPT_FIELDS = hot_reads.KEPT_COLUMNS
+
+
+def bodies(html, gzip, brotli):
+    """The encodings a kept page was stored with, as entries.CachedPage.bodies holds them; None
+    for a row kept before they were (or a page too small to compress), compressed anew."""
+    if gzip is None and brotli is None:
+        return None
+    found = {"identity": html.encode(), "gzip": gzip, "br": brotli}
+    return {encoding: bytes(body) for encoding, body in found.items() if body is not None}
 
 
 def lookup(slug, now):
     """(article pk, stored row or None) for a published article, or None when there is none."""
-    row = Article.objects.published(now=now).filter(slug=slug).values_list(*FIELDS).first()
-    if row is None:
+    found = hot_reads.stored_article(slug, now)
+    if found is None:
         return None
-    pk, html, release, versions, valid_until, last_modified, headers = row
-    if html is None or release != release_id():
-        return pk, None
-    return pk, (html, versions, valid_until, last_modified, headers)
-
-
-LISTING_FIELDS = ("html", "versions", "valid_until", "last_modified", "headers")
+    pk, release, kept = found
+    return pk, (kept if release == release_id() else None)
 
 
 def lookup_listing(key):
     """(key, stored row or None). The first lookup after a deploy that finds an earlier
     release's row clears every such row: they can never be served again."""
-    row = StoredListing.objects.filter(key=key).values_list("release", *LISTING_FIELDS).first()
-    if row is not None and row[0] != release_id():
+    found = hot_reads.stored_listing(key)
+    if found is not None and found[0] != release_id():
         _forget_earlier_releases()
-        row = None
-    return key, (row[1:] if row is not None else None)
+        found = None
+    return key, (found[1] if found is not None else None)
 
 
 def _forget_earlier_releases():
@@ -53,6 +54,8 @@ def _forget_earlier_releases():
 def _stored_fields(page):
     return {
         "html": page.bodies["identity"].decode(),
+        "gzip": page.bodies.get("gzip"),
+        "brotli": page.bodies.get("br"),
         "release": release_id(),
         "versions": page.versions,
         "valid_until": page.valid_until,
@@ -69,7 +72,7 @@ def save_listing(key, page, path):
             [row],
             update_conflicts=True,
             unique_fields=["key"],
-            update_fields=["path", *LISTING_FIELDS, "release"],
+            update_fields=["path", *KEPT_FIELDS, "release"],
         )
     except DatabaseError as error:
         logger.warning("Could not store the listing %s: %r", path, error)
@@ -83,14 +86,7 @@ def save(pk, page):
             [row],
             update_conflicts=True,
             unique_fields=["article"],
-            update_fields=[
-                "html",
-                "release",
-                "versions",
-                "valid_until",
-                "last_modified",
-                "headers",
-            ],
+            update_fields=[*KEPT_FIELDS, "release"],
         )
     except DatabaseError as error:
         logger.warning("Could not store the page of article %s: %r", pk, error)

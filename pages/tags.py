@@ -19,7 +19,8 @@ LISTINGS = "listings"
 SITE = "site"
 VALID_TAG = re.compile(r"^[a-z]+(-[0-9]+)?$")
 
-ARTICLE_VIEWS = {"detail", "markdown"}
+# Live coverage's older pages, feed and JSON show the article's updates (live/urls.py).
+ARTICLE_VIEWS = {"detail", "markdown", "live-page", "live-json", "live-feed"}
 SECTION_VIEWS = {"section", "section-feed", "section-feed-atom"}
 AUTHOR_VIEWS = {"author", "author-feed", "author-feed-atom"}
 

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from pages import lookup
 from pages.release import release_id
 
 
@@ -16,9 +17,11 @@ def _plain_static_files(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
+    lookup.forget()
     release_id.cache_clear()
     yield
     cache.clear()
+    lookup.forget()
 
 
 @pytest.fixture(autouse=True)

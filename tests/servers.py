@@ -35,10 +35,29 @@ class Server(str):
         return server
 
 
+_handed_out = []
+
+
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port; on a shared machine, TEST_PORTS ("18100-18199") keeps every
+    server a test starts inside one person's range. Ports are handed out in turn, since one
+    handed out may not be bound yet when the next is asked for."""
+    first, _, last = os.environ.get("TEST_PORTS", "").partition("-")
+    if not last:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    ports = list(range(int(first), int(last) + 1))
+    start = ports.index(_handed_out[-1]) + 1 if _handed_out and _handed_out[-1] in ports else 0
+    for port in ports[start:] + ports[:start]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.append(port)
+        return port
+    raise OSError(f"no free port in TEST_PORTS={os.environ['TEST_PORTS']}")
 
 
 def reachable(url):

@@ -5,6 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
+from articles.canonical import absolute_link, absolute_links
 from articles.models import SlugHistory, Status
 
 from .factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -130,3 +131,57 @@ def test_canonical_link_og_url_json_ld_sitemap_feeds_and_redirects_agree(client,
 
     assert seen == dict.fromkeys(seen, canonical)
     assert client.get(path_of(canonical, settings)).status_code == 200
+
+
+PAGE = "https://news.example.org/news/bridges/"
+
+
+@pytest.mark.parametrize(
+    ("written", "page_url", "made"),
+    [
+        ("/media/chart.png", PAGE, "https://news.example.org/media/chart.png"),
+        ("/media/chart.png", None, "https://news.example.org/media/chart.png"),
+        ("#faq", PAGE, PAGE + "#faq"),
+        ("#faq", None, "#faq"),
+        ("other/", PAGE, PAGE + "other/"),
+        ("../other/", None, "https://news.example.org/other/"),
+        ("?page=2", PAGE, PAGE + "?page=2"),
+        ("//cdn.example.net/x", PAGE, "//cdn.example.net/x"),
+        ("https://example.org/", PAGE, "https://example.org/"),
+        ("MAILTO:desk@example.org", None, "MAILTO:desk@example.org"),
+        (" /padded/ ", None, "https://news.example.org/padded/"),
+    ],
+)
+def test_an_address_is_made_absolute_for_readers_away_from_our_pages(written, page_url, made):
+    assert absolute_link(written, page_url) == made
+
+
+def test_links_images_and_srcset_in_html_are_made_absolute_and_nothing_else():
+    html = (
+        '<p><A HREF="/news/a/">a</A> <a href="#faq">faq</a> <span data-src="/keep/">x</span>'
+        ' <img src="/media/a.png" srcset="/media/a-1x.png 1x, //cdn.example.net/a-2x.png 2x"'
+        ' alt="A"> /not/a/link</p>'
+    )
+    made = BeautifulSoup(absolute_links(html, PAGE), "html.parser")
+    assert [a["href"] for a in made.find_all("a")] == [
+        "https://news.example.org/news/a/",
+        PAGE + "#faq",
+    ]
+    assert made.img["src"] == "https://news.example.org/media/a.png"
+    assert made.img["srcset"] == (
+        "https://news.example.org/media/a-1x.png 1x, //cdn.example.net/a-2x.png 2x"
+    )
+    assert made.span["data-src"] == "/keep/"
+    assert made.p.get_text().endswith("/not/a/link")
+
+
+def test_markdown_links_in_plain_text_are_made_absolute_and_only_them():
+    text = (
+        'See [the plan](/news/plan/ "The plan") and ![a chart]( /media/c.png).\n'
+        "Mail [the desk](mailto:desk@example.org). A path in prose: /news/plan/ (kept)."
+    )
+    assert absolute_links(text, markdown=True) == (
+        'See [the plan](https://news.example.org/news/plan/ "The plan") and'
+        " ![a chart]( https://news.example.org/media/c.png).\n"
+        "Mail [the desk](mailto:desk@example.org). A path in prose: /news/plan/ (kept)."
+    )

@@ -135,3 +135,22 @@ def test_the_longest_callout_label_survives_export_and_import(live, tmp_path):
     path = edited_export(live, tmp_path)
     run(path, "--update")
     assert live.callouts.get().label == "L" * 80
+
+
+def test_owner_names_who_started_new_articles_only(live, tmp_path, django_user_model):
+    jo = django_user_model.objects.create_user("jo", password="x" * 16)
+    new = edited_export(live, tmp_path, (f"/news/{live.slug}/", "/news/a-new-one/"))
+    new = new.rename(tmp_path / "a-new-one.md")
+    updated = edited_export(live, tmp_path, ("The live title", "Retitled"))
+    run(new, updated, "--update", "--owner", "jo")
+    assert Article.objects.get(slug="a-new-one").created_by == jo
+    live.refresh_from_db()
+    assert (live.title, live.created_by) == ("Retitled", None)
+    with pytest.raises(CommandError, match="no login named 'nobody'"):
+        run(new, "--update", "--owner", "nobody")
+
+
+def test_without_owner_an_imported_article_is_nobodys(tmp_path, live):
+    path = edited_export(live, tmp_path, (f"/news/{live.slug}/", "/news/unowned/"))
+    run(path)
+    assert Article.objects.get(slug="unowned").created_by is None

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Status
-from distribution import events
-from distribution.models import ArticleSnapshot, Delivery
-from newsletter import editions
+from distribution import events, outbox
+from distribution.models import ArticleSnapshot, Delivery, DeliveryAttempt
+from newsletter import editions, sending
 from newsletter.models import Edition, Subscriber
 
 from .factories import ArticleFactory, CalloutFactory, FAQEntryFactory
@@ -357,10 +357,10 @@ def test_relative_links_and_images_in_the_body_are_absolute_in_both_parts(
     assert all(not target.startswith("/") for target in targets), targets
 
 
-def test_a_batch_cut_short_repeats_at_most_the_message_in_flight(commit, reader, inbox):
-    from distribution import outbox
-    from newsletter import sending
-
+@pytest.mark.parametrize(("mark_every", "repeats"), [(2, 1), (outbox.MARK_EVERY, 3)])
+def test_a_batch_cut_short_repeats_at_most_its_unmarked_group_with_the_same_message_id(
+    commit, reader, inbox, mark_every, repeats
+):
     for number in range(5):
         subscribe(commit, reader, inbox, f"batch{number}@example.org")
     article = ArticleFactory()
@@ -382,16 +382,53 @@ def test_a_batch_cut_short_repeats_at_most_the_message_in_flight(commit, reader,
             yield item
 
     with pytest.raises(SystemExit):
-        outbox.run_batch(ids, dies_after_the_third)
-    assert Delivery.objects.filter(pk__in=ids, status="sent").count() == 2
+        outbox.run_batch(ids, dies_after_the_third, mark_every=mark_every)
+    # Marked a group at a time: with groups of 2 the first two are marked, else none yet.
+    assert Delivery.objects.filter(pk__in=ids, status="sent").count() == 3 - repeats
     # Once the dead worker's lease runs out, another worker sends the rest.
     Delivery.objects.filter(pk__in=ids, status="sending").update(
         lease_expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert outbox.run_batch(ids, sending.send_emails) == 3
+    assert outbox.run_batch(ids, sending.send_emails, mark_every=mark_every) == 2 + repeats
     assert Delivery.objects.filter(pk__in=ids, status="sent").count() == 5
+    assert DeliveryAttempt.objects.filter(delivery__in=ids).count() == 5
 
-    received = [m["To"] for m in inbox.messages()[before:]]
-    assert sorted(set(received)) == [f"batch{n}@example.org" for n in range(5)]
-    repeated = [address for address in set(received) if received.count(address) > 1]
-    assert len(received) == 6 and len(repeated) == 1
+    received = inbox.messages()[before:]
+    addresses = [m["To"] for m in received]
+    assert sorted(set(addresses)) == [f"batch{n}@example.org" for n in range(5)]
+    repeated = {address for address in addresses if addresses.count(address) > 1}
+    assert len(addresses) == 5 + repeats and len(repeated) == repeats
+    # A repeat is the same message to the receiving mail system; different emails differ.
+    ids_by_address = {}
+    for message in received:
+        ids_by_address.setdefault(message["To"], set()).add(message["Message-ID"])
+    assert all(len(message_ids) == 1 for message_ids in ids_by_address.values())
+    assert len({next(iter(ids)) for ids in ids_by_address.values()}) == 5
+
+
+def test_a_batchs_bookkeeping_does_not_grow_with_its_size(inbox):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Subscriber.objects.bulk_create(
+        [Subscriber(email=f"bulk{n}@example.org", status="confirmed") for n in range(30)]
+    )
+    counts = []
+    for size in (10, 20):
+        edition = Edition.objects.create(
+            key=f"article:size{size}", article=ArticleFactory(), subject="Size"
+        )
+        Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.QUEUED)
+        editions.write_deliveries(edition.pk)
+        ids = list(
+            Delivery.objects.filter(key__startswith=f"email:{edition.pk}:")
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        before = len(inbox.messages())
+        with CaptureQueriesContext(connection) as queries:
+            outbox.run_batch(ids, sending.send_emails, mark_every=20)
+        assert len(inbox.messages()) - before == size
+        assert Delivery.objects.filter(pk__in=ids, status="sent").count() == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -59,3 +59,17 @@ def test_an_editor_adds_an_author(editor_client):
     response = editor_client.post(add, data)
     assert response.status_code == 302
     assert Author.objects.filter(slug="new-writer").exists()
+
+
+def test_a_login_has_one_byline_and_the_form_names_the_other(editor_client, journalist):
+    AuthorFactory(name="Jo Writer", user=journalist)
+    data = {"name": "Jo Again", "slug": "jo-again", "kind": "person", "user": str(journalist.pk)}
+    page = soup(editor_client.post(reverse("admin:articles_author_add"), data))
+    errors = [text(li) for li in page.select(".field-user .errorlist li")]
+    assert errors == [
+        "jo already has a byline: “Jo Writer”. One login has one byline; unlink it there "
+        "first, or choose that byline on the article."
+    ]
+    assert not Author.objects.filter(slug="jo-again").exists()
+    data["user"] = ""
+    assert editor_client.post(reverse("admin:articles_author_add"), data).status_code == 302

@@ -32,7 +32,7 @@ def articles_from_images(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0014_author_profile_links"),
+        ("articles", "0015_article_owner"),
         ("images", "0001_initial"),
     ]
 

@@ -127,9 +127,17 @@
     };
   }
 
-  function keepDraft(form, desk, status) {
-    var key = "insidersfeed:draft:" + desk.dataset.draftKey;
+  function draftKey(desk) {
+    return "insidersfeed:draft:" + desk.dataset.draftKey;
+  }
+
+  function loadedVersion(form) {
     var version = form.querySelector("[name=loaded_version]");
+    return version ? version.value : "";
+  }
+
+  function keepDraft(form, desk, status) {
+    var key = draftKey(desk);
     var hasErrors = document.querySelector(".errornote") !== null;
     var stored = null;
     try {
@@ -137,7 +145,7 @@
     } catch (error) {
       stored = null;
     }
-    var current = version ? version.value : "";
+    var current = loadedVersion(form);
     var offered = false;
     // A success message after a submit: that save went through (the add form's draft too).
     if (!hasErrors && document.querySelector(".messagelist .success")) {
@@ -172,8 +180,8 @@
       if (submitting) {
         return;  // a late keystroke's timer must not undo the mark the submit left
       }
-      window.localStorage.setItem(key, JSON.stringify({
-        savedAt: Date.now(), version: current, submitted: false, fields: snapshot(form),
+      window.localStorage.setItem(draftKey(desk), JSON.stringify({
+        savedAt: Date.now(), version: loadedVersion(form), submitted: false, fields: snapshot(form),
       }));
       status.textContent = "Draft kept in this browser at " + clock(new Date()) + ".";
     }, DRAFT_DELAY);
@@ -187,8 +195,8 @@
     form.addEventListener("change", written);
     form.addEventListener("submit", function () {
       submitting = true;
-      window.localStorage.setItem(key, JSON.stringify({
-        savedAt: Date.now(), version: current, submitted: true, fields: snapshot(form),
+      window.localStorage.setItem(draftKey(desk), JSON.stringify({
+        savedAt: Date.now(), version: loadedVersion(form), submitted: true, fields: snapshot(form),
       }));
     });
     return offered;
@@ -214,25 +222,80 @@
       );
     }
     var dirty = false;
+    var sending = false;
+    var held = false;
+    var heldSubmitter = null;
     form.addEventListener("input", function () { dirty = true; });
+    // A save while the add form's autosave is making the article waits for it, and then goes
+    // to that article's change form.
+    form.addEventListener("submit", function (event) {
+      if (sending && "newArticle" in desk.dataset) {
+        event.preventDefault();
+        held = true;
+        heldSubmitter = event.submitter || null;
+      }
+    });
     window.setInterval(function () {
-      if (!dirty) {
+      var title = form.elements.title;
+      // A new article is made from its headline: until there is one, the browser keeps it.
+      if (!dirty || sending || ("newArticle" in desk.dataset && !(title && title.value.trim()))) {
         return;
       }
       dirty = false;
-      post(url, formData(form)).then(function (r) { return r.json(); }).then(function (body) {
-        status.textContent = "Autosaved at " + body.label + " (not published).";
+      sending = true;
+      post(desk.dataset.autosaveUrl, formData(form)).then(function (r) { return r.json(); }).then(function (body) {
+        if (body.change_url) {
+          becomeArticle(form, desk, body);
+          status.textContent = "Saved as a draft at " + body.label + " (not published).";
+        } else {
+          status.textContent = "Autosaved at " + body.label + " (not published).";
+        }
       }).catch(function () {
         dirty = true;
         status.textContent = "Autosave failed; your draft is still kept in this browser.";
+      }).finally(function () {
+        sending = false;
+        if (held) {
+          held = false;
+          form.requestSubmit(heldSubmitter);
+        }
       });
     }, AUTOSAVE_EVERY);
   }
 
+  // The add form's first autosave made the article: from now on this page is its change
+  // form, so that the next save (by hand or automatic) updates it instead of adding another.
+  function becomeArticle(form, desk, body) {
+    var oldKey = draftKey(desk);
+    form.action = body.change_url;
+    window.history.replaceState(null, "", body.change_url);
+    desk.dataset.autosaveUrl = body.autosave_url;
+    delete desk.dataset.newArticle;
+    desk.dataset.draftKey = body.change_url;
+    var kept = window.localStorage.getItem(oldKey);
+    window.localStorage.removeItem(oldKey);
+    if (kept) {
+      window.localStorage.setItem(draftKey(desk), kept);
+    }
+    form.elements.loaded_version.value = body.loaded_version;
+    Object.keys(body.fields).forEach(function (name) {
+      if (!form.elements[name]) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = body.fields[name];
+        form.appendChild(input);
+      }
+    });
+    var frame = document.querySelector(".desk-preview__frame");
+    if (frame) {
+      frame.dataset.previewUrl = body.preview_url;
+    }
+  }
+
   function livePreview(form, frame) {
-    var url = frame.dataset.previewUrl;
     var refresh = debounce(function () {
-      post(url, formData(form)).then(function (r) { return r.text(); }).then(function (html) {
+      post(frame.dataset.previewUrl, formData(form)).then(function (r) { return r.text(); }).then(function (html) {
         var scroll = frame.contentWindow ? frame.contentWindow.scrollY : 0;
         frame.onload = function () {
           frame.contentWindow.scrollTo(0, scroll);
@@ -323,7 +386,77 @@
     markerField.value = marker;
   }
 
+  function markerLine(marker) {
+    return "[[callout:" + marker + "]]";
+  }
+
+  // A kept callout row has its marker line in the body; a deleted one has none.
+  function placeMarker(body, marker, present) {
+    var line = markerLine(marker);
+    var lines = body.value.split("\n");
+    var there = lines.some(function (l) { return l.trim() === line; });
+    if (present && !there) {
+      body.value = body.value.replace(/\s*$/, "") + "\n\n" + line;
+    } else if (!present && there) {
+      body.value = lines.filter(function (l) { return l.trim() !== line; }).join("\n").replace(/\n{3,}/g, "\n\n");
+    }
+  }
+
+  function setDeleted(form, row, deleted) {
+    var name = row + "-DELETE";
+    var box = form.querySelector('input[type=checkbox][name="' + CSS.escape(name) + '"]');
+    if (box) {
+      box.checked = deleted;
+      return;
+    }
+    var hidden = form.querySelector('input[type=hidden][name="' + CSS.escape(name) + '"]');
+    if (deleted && !hidden) {
+      hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = name;
+      hidden.value = "on";
+      form.appendChild(hidden);
+    } else if (!deleted && hidden) {
+      hidden.remove();
+    }
+  }
+
+  // One choice per callout or FAQ row: its fields take that version's values, or the row is
+  // deleted when that version has none, and the body's marker lines follow.
+  function chooseRow(form, box, side) {
+    var row = box.dataset.mergeRow;
+    var source = box.querySelector(side === "theirs" ? "[data-merge-theirs]" : "[data-merge-yours]");
+    var missing = source.hasAttribute("data-missing");
+    var values = JSON.parse(source.dataset.value || "null") || {};
+    var body = form.elements.body;
+    var markerField = form.elements[row + "-marker"];
+    var oldMarker = markerField ? markerField.value : "";
+    if (!missing) {
+      Object.keys(values).forEach(function (name) {
+        var field = form.elements[row + "-" + name];
+        if (field) {
+          field.value = values[name];
+          field.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      });
+    }
+    setDeleted(form, row, missing);
+    if (box.dataset.mergeKind === "callout" && body) {
+      var marker = markerField ? markerField.value : oldMarker;
+      if (oldMarker && oldMarker !== marker) {
+        placeMarker(body, oldMarker, false);
+      }
+      placeMarker(body, marker, !missing);
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }
+
   function merging(form) {
+    document.querySelectorAll("[data-merge-row] input[type=radio]").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        chooseRow(form, radio.closest("[data-merge-row]"), radio.value);
+      });
+    });
     document.querySelectorAll("[data-merge-field] input[type=radio]").forEach(function (radio) {
       radio.addEventListener("change", function () {
         var box = radio.closest("[data-merge-field]");

@@ -7,7 +7,7 @@ import pytest
 
 from articles.models import Article, Autosave
 
-from ..factories import ArticleFactory
+from ..factories import ArticleFactory, CalloutFactory, FAQEntryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -165,22 +165,56 @@ def test_work_survives_a_reload_and_reaches_the_server_autosave(admin_page, live
     assert page.js_errors == []
 
 
+def saved_meanwhile(mine, url, edit):
+    """Another editor opens the form `mine` has open, changes it with `edit` and saves."""
+    theirs = mine.context.new_page()
+    theirs.goto(url)
+    edit(theirs)
+    theirs.click(".submit-row input[name=_continue]")
+    theirs.locator(".messagelist .success").first.wait_for()
+    theirs.close()
+
+
+def refused_save(mine, body):
+    """Write `body` on the form opened before that save and save: the merge panel."""
+    mine.fill("#id_body", body)
+    mine.click(".submit-row input[name=_continue]")
+    merge = mine.locator(".desk-merge")
+    merge.wait_for()
+    return merge
+
+
+def test_a_new_article_becomes_a_draft_once_it_has_a_headline(admin_page, live_server):
+    page = admin_page
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", "Harbour dredging starts")
+    page.locator("[data-save-status]", has_text="Saved as a draft").wait_for(timeout=15_000)
+    article = Article.objects.get()
+    change = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+    assert page.url == change
+    assert page.evaluate("document.getElementById('article_form').action") == change
+    page.fill("#id_standfirst", "The port deepens its channel for bigger ships.")
+    page.fill("#id_body", "Dredgers arrived on Monday.")
+    page.locator("[data-save-status]", has_text="Autosaved at").wait_for(timeout=15_000)
+    assert Autosave.objects.get(article=article).data["body"] == ["Dredgers arrived on Monday."]
+
+    page.click(".submit-row input[name=_continue]")
+    page.locator(".messagelist .success").first.wait_for()
+    article = Article.objects.get()  # still the one article
+    assert (article.body, article.status) == ("Dredgers arrived on Monday.", "draft")
+    assert page.url == change
+    page.reload()
+    assert page.locator("[data-recover]").is_hidden()  # nothing left to offer back
+    assert page.js_errors == []
+
+
 def test_a_stale_save_is_merged_field_by_field(admin_page, live_server, artifacts):
     mine = admin_page
     article = ArticleFactory(title="Original headline", body="Original body.")
     url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
     mine.goto(url)
-    theirs = mine.context.new_page()
-    theirs.goto(url)
-    theirs.fill("#id_title", "Their better headline")
-    theirs.click(".submit-row input[name=_continue]")
-    theirs.locator(".messagelist .success").first.wait_for()
-    theirs.close()
-
-    mine.fill("#id_body", "My rewritten body.")
-    mine.click(".submit-row input[name=_continue]")
-    merge = mine.locator(".desk-merge")
-    merge.wait_for()
+    saved_meanwhile(mine, url, lambda theirs: theirs.fill("#id_title", "Their better headline"))
+    merge = refused_save(mine, "My rewritten body.")
     headline = merge.locator("[data-merge-field=title]")
     assert headline.locator("[data-merge-theirs]").inner_text() == "Their better headline"
     assert headline.locator("[data-merge-yours]").inner_text() == "Original headline"
@@ -193,6 +227,55 @@ def test_a_stale_save_is_merged_field_by_field(admin_page, live_server, artifact
     mine.locator(".messagelist .success").first.wait_for()
     article.refresh_from_db()
     assert (article.title, article.body) == ("Their better headline", "My rewritten body.")
+    assert mine.js_errors == []
+
+
+def test_a_stale_save_is_merged_row_by_row(admin_page, live_server, artifacts):
+    mine = admin_page
+    article = ArticleFactory(
+        title="Harbour dredging", body="Intro.\n\n[[callout:take]]\n\nMiddle.\n\n[[callout:note]]"
+    )
+    CalloutFactory(article=article, marker="take", label="The take:", body="First take.", order=0)
+    CalloutFactory(article=article, marker="note", label="Aside:", body="An aside.", order=1)
+    FAQEntryFactory(article=article, question="Who pays?", answer="The port.")
+    url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+    mine.goto(url)
+
+    def sharpen_drop_and_ask(theirs):
+        """The take sharpened, the aside dropped (row and marker), a question added."""
+        theirs.fill("#id_callouts-0-body", "Their sharper take.")
+        theirs.check("#id_callouts-1-DELETE")
+        theirs.fill("#id_body", "Intro.\n\n[[callout:take]]\n\nMiddle.")
+        theirs.click("#faq_entries-group .add-row a")
+        theirs.fill("#id_faq_entries-1-question", "When does it end?")
+        theirs.fill("#id_faq_entries-1-answer", "In the spring.")
+
+    saved_meanwhile(mine, url, sharpen_drop_and_ask)
+    merge = refused_save(mine, "My intro.\n\n[[callout:take]]\n\nMiddle.\n\n[[callout:note]]")
+    take = merge.locator("[data-merge-row=callouts-0]")
+    aside = merge.locator("[data-merge-row=callouts-1]")
+    question = merge.locator("[data-merge-row=faq_entries-1]")
+    assert "Their sharper take." in take.locator("[data-merge-theirs]").inner_text()
+    assert "they deleted it" in aside.locator("[data-merge-theirs]").inner_text()
+    assert "When does it end?" in question.locator("[data-merge-theirs]").inner_text()
+    assert mine.is_checked("#id_faq_entries-1-DELETE")  # as I sent it: without their question
+    mine.screenshot(path=str(artifacts / "desk-stale-merge-rows-1280.png"), full_page=False)
+
+    take.get_by_label("Take theirs").check()
+    assert mine.input_value("#id_callouts-0-body") == "Their sharper take."
+    aside.get_by_label("Delete it, as they did").check()
+    assert "[[callout:note]]" not in mine.input_value("#id_body")
+    question.get_by_label("Take theirs").check()
+    assert not mine.is_checked("#id_faq_entries-1-DELETE")
+    mine.click(".submit-row input[name=_continue]")
+    mine.locator(".messagelist .success").first.wait_for()
+    article.refresh_from_db()
+    assert article.body == "My intro.\n\n[[callout:take]]\n\nMiddle."
+    assert list(article.callouts.values_list("marker", "body")) == [("take", "Their sharper take.")]
+    assert list(article.faq_entries.values_list("question", flat=True)) == [
+        "Who pays?",
+        "When does it end?",
+    ]
     assert mine.js_errors == []
 
 

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -37,18 +38,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Show what would change; save nothing."
         )
+        parser.add_argument(
+            "--owner",
+            metavar="USERNAME",
+            help="The login new articles count as started by: they show in its “My drafts”.",
+        )
 
-    def handle(self, *args, paths, status, update=False, dry_run=False, verbosity=1, **options):
+    def handle(
+        self, *args, paths, status, update=False, dry_run=False, owner=None, verbosity=1, **options
+    ):
+        owner = self.find_owner(owner) if owner else None
         try:
             with transaction.atomic():
                 for path in paths:
-                    self.import_one(path, status, update, dry_run, verbosity)
+                    self.import_one(path, status, update, dry_run, verbosity, owner)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
             self.stdout.write("Dry run: nothing was saved.")
 
-    def import_one(self, path, status, update, dry_run, verbosity):
+    def find_owner(self, username):
+        users = get_user_model()._default_manager
+        try:
+            return users.get_by_natural_key(username)
+        except users.model.DoesNotExist:
+            raise CommandError(f"--owner: there is no login named '{username}'.") from None
+
+    def import_one(self, path, status, update, dry_run, verbosity, owner):
         try:
             parsed = parse(path.read_text(encoding="utf-8"))
             existing = Article.objects.filter(slug=parsed.slug).first() if parsed.slug else None
@@ -60,7 +76,7 @@ class Command(BaseCommand):
             changed = changes(existing, parsed, status) if existing else []
             if existing and changed:
                 save_revision_before_update(existing, VIA)
-            article = save_parsed(parsed, status=status, trusted=True, via=VIA)
+            article = save_parsed(parsed, status=status, trusted=True, via=VIA, owner=owner)
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from error
         except UnicodeDecodeError as error:

@@ -7,6 +7,7 @@ from articles.article_markdown import parse, save_parsed
 from articles.models import Article, SitePage, Status
 from articles.newlines import normalise_newlines
 from images import demo
+from live import demo as live_demo
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_content"
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {path.name}: {parsed.title}")
             portraits = demo.give_portraits(demo.demo_authors(pictured)) if pictured else []
             created = self.load_site_pages(dry_run)
+            live_loaded, live_kept = live_demo.load(dry_run=dry_run, update=update)
         verb = "Checked" if dry_run else "Loaded"
         self.stdout.write(self.style.SUCCESS(f"{verb} {len(loaded)} demo articles."))
         if pictured:
@@ -60,6 +62,10 @@ class Command(BaseCommand):
                 f"Kept {len(kept)} that exist as they are (--update replaces them): "
                 + ", ".join(kept)
             )
+        self.stdout.write(
+            f"{verb} {len(live_loaded)} live demo articles with their updates"
+            + (f"; kept {len(live_kept)} that exist." if live_kept else ".")
+        )
         kept = len(SitePage.Kind.values) - len(created)
         self.stdout.write(
             f"{'Would create' if dry_run else 'Created'} {len(created)} trust pages"
