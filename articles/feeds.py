@@ -128,7 +128,7 @@ class FullContentRssFeed(XmlTextMixin, ContentUsageMixin, Rss201rev2Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content:encoded", item["content_html"])
-        picture = item["lead_image"]
+        picture = item.get("lead_image")  # feeds of other things (live updates) have none
         if picture is not None:
             handler.startElement("media:content", picture.media_content_attributes())
             if picture.description:
@@ -154,7 +154,7 @@ class FullContentAtomFeed(XmlTextMixin, ContentUsageMixin, Atom1Feed):
         if item["description"] is not None:
             handler.addQuickElement("summary", item["description"], {"type": "text"})
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
-        picture = item["lead_image"]
+        picture = item.get("lead_image")  # feeds of other things (live updates) have none
         if picture is not None:
             handler.addQuickElement("link", "", picture.enclosure_attributes())
 
