@@ -6,6 +6,8 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
+from images.admin import image_thumbnail
+
 from . import (
     change_form,
     desk,
@@ -70,7 +72,7 @@ class ArticleAdmin(VersionAdmin):
     formfield_overrides = MARKDOWN_EDITOR
     inlines = [CalloutInline, FAQEntryInline, CorrectionInline]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["authors"]
+    autocomplete_fields = ["authors", "lead_image"]
     list_display = ["title", "state", "published_at", "updated_at", "byline", "section"]
     list_filter = ["status", "section", "authors", "published_at"]
     list_select_related = ["section"]
@@ -91,7 +93,7 @@ class ArticleAdmin(VersionAdmin):
         ),
         (None, {"fields": ["body"], "classes": ["desk-body"]}),
         ("Byline and section", {"fields": [("authors", "section")], "classes": ["desk-side"]}),
-        ("Image", {"fields": [("image", "image_alt")], "classes": ["desk-side"]}),
+        ("Image", {"fields": ["lead_image", "lead_image_preview"], "classes": ["desk-side"]}),
         ("Before you publish", {"fields": ["editorial_checks"], "classes": ["desk-side"]}),
         (
             "Address, search and social",
@@ -111,7 +113,7 @@ class ArticleAdmin(VersionAdmin):
             },
         ),
     ]  # fmt: skip
-    readonly_fields = ["editorial_checks", "search_preview", "social_preview"]
+    readonly_fields = ["editorial_checks", "search_preview", "social_preview", "lead_image_preview"]
     state, byline, editorial_checks = change_form.state, change_form.byline, change_form.checks
     search_preview, social_preview = change_form.search_preview, change_form.social_preview
 
@@ -129,6 +131,10 @@ class ArticleAdmin(VersionAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and desk.can_edit(request.user, obj)
+
+    @admin.display(description="Chosen image")
+    def lead_image_preview(self, article):
+        return image_thumbnail(article.lead_image)
 
     def get_readonly_fields(self, request, obj=None):
         editors_only = [] if self.has_publish_permission(request) else ["published_at"]
@@ -216,6 +222,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+    autocomplete_fields = ["portrait"]
 
     # An author has a public page and feed: adding or changing one is an editor's call, like
     # publishing. Journalists pick from the existing authors.

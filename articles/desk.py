@@ -21,6 +21,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 from reversion.models import Version
 
+from images.models import Image
+
 from . import workflow
 from .article_markdown import MarkdownFormatError, extract_callouts
 from .canonical import absolute_url
@@ -125,10 +127,9 @@ def preview_article(data, saved=None):
         section=Section.objects.filter(pk__in=section_id).first(),
         faq_entries=_Rows(faq),
         corrections=_Rows(saved.corrections.all() if saved else []),
-        image=saved.image if saved else None,
-        image_alt=data.get("image_alt", ""),
-        image_width=saved.image_width if saved else None,
-        image_height=saved.image_height if saved else None,
+        lead_image=Image.objects.prefetch_related("renditions")
+        .filter(pk__in=_ids([data.get("lead_image", "")]))
+        .first(),
         published_at=saved.published_at if saved else None,
         was_updated=False,
     )

@@ -25,13 +25,34 @@ def search_description(article):
     return article.seo_description or article.standfirst
 
 
+# Search engines and social cards show a picture large only from this width.
+LARGE_IMAGE_WIDTH = 1200
+
+
+def image_warnings(image):
+    """What an image lacks to be shown well and credited: the image admin and the article
+    form both say so, neither refuses it."""
+    found = []
+    if image.width < LARGE_IMAGE_WIDTH:
+        found.append(
+            f"The image is {image.width} px wide; search engines and social cards show "
+            f"pictures large from {LARGE_IMAGE_WIDTH} px."
+        )
+    if not image.description.strip():
+        found.append("The image has no description for readers who cannot see it.")
+    if not image.credit.strip():
+        found.append("The image has no credit: say who took or made it.")
+    return found
+
+
 def warnings(article):
     """Plain-language warnings about a saved article, for the change form and after a save."""
     found = []
-    if not article.image:
+    image = article.lead_image
+    if image is None:
         found.append("No lead image: social cards and search results will show none.")
-    elif not article.image_alt.strip():
-        found.append("The image has no description for readers who cannot see it.")
+    else:
+        found += image_warnings(image)
     if len(article.title) > HEADLINE_LIMIT:
         found.append(
             f"The headline is {len(article.title)} characters; search engines ignore "

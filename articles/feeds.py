@@ -1,5 +1,8 @@
 """RSS 2.0 and Atom feeds with Django's syndication framework: full content, canonical links."""
 
+import mimetypes
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -12,6 +15,53 @@ from .models import Article, Author, Section
 from .validators import xml_text
 
 FEED_SIZE = 50
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+@dataclass(frozen=True)
+class FeedPicture:
+    """An entry's lead image, as the wide crop feed readers show above the entry (or the
+    original while the crops are not made yet). Every URL absolute."""
+
+    url: str
+    media_type: str
+    length: int
+    width: int
+    height: int
+    description: str
+    credit: str
+
+    @classmethod
+    def of(cls, image):
+        if image is None:
+            return None
+        text = {"description": xml_text(image.description), "credit": xml_text(image.credit)}
+        rendition = image.best("16:9")
+        if rendition is None:
+            return cls(image.url, _media_type(image.file.name), _size(image.file),
+                       image.width, image.height, **text)  # fmt: skip
+        return cls(rendition.url, rendition.media_type, rendition.bytes, rendition.width,
+                   rendition.height, **text)  # fmt: skip
+
+    def media_content_attributes(self):
+        return {"url": self.url, "type": self.media_type, "medium": "image",
+                "fileSize": str(self.length), "width": str(self.width),
+                "height": str(self.height)}  # fmt: skip
+
+    def enclosure_attributes(self):
+        return {"rel": "enclosure", "href": self.url, "type": self.media_type,
+                "length": str(self.length)}  # fmt: skip
+
+
+def _media_type(name):
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _size(stored):
+    try:
+        return stored.size
+    except OSError:  # a missing file: the feed still lists the entry
+        return 0
 
 
 def as_html_text(value):
@@ -65,6 +115,7 @@ class FullContentRssFeed(XmlTextMixin, ContentUsageMixin, Rss201rev2Feed):
         return {
             **super().root_attributes(),
             "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:media": MEDIA_RSS,
         }
 
     def add_root_elements(self, handler):
@@ -77,6 +128,14 @@ class FullContentRssFeed(XmlTextMixin, ContentUsageMixin, Rss201rev2Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content:encoded", item["content_html"])
+        picture = item.get("lead_image")  # feeds of other things (live updates) have none
+        if picture is not None:
+            handler.startElement("media:content", picture.media_content_attributes())
+            if picture.description:
+                handler.addQuickElement("media:description", picture.description, {"type": "plain"})
+            if picture.credit:
+                handler.addQuickElement("media:credit", picture.credit)
+            handler.endElement("media:content")
 
 
 class FullContentAtomFeed(XmlTextMixin, ContentUsageMixin, Atom1Feed):
@@ -95,6 +154,9 @@ class FullContentAtomFeed(XmlTextMixin, ContentUsageMixin, Atom1Feed):
         if item["description"] is not None:
             handler.addQuickElement("summary", item["description"], {"type": "text"})
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
+        picture = item.get("lead_image")  # feeds of other things (live updates) have none
+        if picture is not None:
+            handler.addQuickElement("link", "", picture.enclosure_attributes())
 
     def latest_post_date(self):
         # With no entries the framework says "now", to the microsecond.
@@ -166,6 +228,7 @@ class LatestArticlesFeed(Feed):
         return {
             "content_html": absolute_links(article.body_html, article.get_canonical_url()),
             "ai_preferences": article.ai_preferences,
+            "lead_image": FeedPicture.of(article.lead_image),
         }
 
 

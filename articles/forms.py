@@ -1,17 +1,15 @@
-"""The article change form: publishing choices, callouts read from the body, the image check,
+"""The article change form: publishing choices, callouts read from the body,
 and stale-save protection that shows both versions."""
 
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from . import editorial
 from .article_markdown import MarkdownFormatError, extract_callouts
-from .editor import UploadRejected, decode_image
 from .merging import row_conflicts
 from .models import Author, Callout, Status
 from .rendering import markers_in
@@ -69,7 +67,7 @@ class CalloutForm(forms.ModelForm):
 class AuthorAdminForm(forms.ModelForm):
     class Meta:
         model = Author
-        fields = ["name", "slug", "kind", "job_title", "bio", "profile_links", "user"]
+        fields = ["name", "slug", "kind", "job_title", "bio", "profile_links", "portrait", "user"]
 
     def clean_user(self):
         """One login has one byline: name the byline that already has it."""
@@ -140,17 +138,6 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["title"].label = "Headline"
         if "slug" in self.fields and self.instance.is_public:
             self.fields["slug"].widget.attrs["data-published-slug"] = self.instance.slug
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if not isinstance(image, UploadedFile):
-            return image
-        image.seek(0)
-        try:
-            data, extension = decode_image(image)
-        except UploadRejected as rejected:
-            raise ValidationError(str(rejected), code="image") from rejected
-        return SimpleUploadedFile(f"image.{extension}", data)
 
     def clean_one_line(self, name):
         """The headline fields wrap like the page does, so Enter or a pasted line end is a

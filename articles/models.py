@@ -5,7 +5,6 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -15,7 +14,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from .canonical import SiteImage, absolute_url, asset_url, default_social_image
+from .canonical import absolute_url, default_social_image
 from .markdown_limits import validate_markdown_cost
 from .rendering import render_markdown, splice_callouts
 from .signals import rows_changed
@@ -54,7 +53,7 @@ def unique_slug(model, text, instance_pk=None, max_length=100, fallback="item"):
     return slug
 
 
-# Saves within this long after publication are part of publishing, not an update readers see.
+# Older migrations name it as the upload path of the lead image that images.Image replaced.
 def article_image_path(article, filename):
     """Random stored names: nothing a journalist or an attacker names reaches the disk."""
     extension = PurePath(filename).suffix.lower()
@@ -138,6 +137,14 @@ class Author(AtomicSave, models.Model):
         validators=[validate_profile_links],
         help_text="The author's profiles elsewhere (their site, social accounts), one address "
         "a line. Shown on the author's page and given to search engines as the same person.",
+    )
+    portrait = models.ForeignKey(
+        "images.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="portrait_of",
+        help_text="Shown square on the author's page: a head-and-shoulders picture.",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -224,11 +231,13 @@ class ArticleQuerySet(AnnouncedQuerySet):
         return self.filter(Q(created_by=user) | Q(pk__in=bylined))
 
     def for_listing(self):
-        return self.select_related("section").prefetch_related("authors")
+        return self.select_related("section", "lead_image").prefetch_related(
+            "authors", "lead_image__renditions"
+        )
 
     def for_page(self):
-        return self.select_related("section").prefetch_related(
-            "authors", "faq_entries", "corrections", "callouts"
+        return self.select_related("section", "lead_image").prefetch_related(
+            "authors", "faq_entries", "corrections", "callouts", "lead_image__renditions"
         )
 
     def search(self, text):
@@ -302,22 +311,14 @@ class Article(models.Model):
         validators=[validate_canonical_url],
         help_text="Only for a story first published elsewhere: the original's address.",
     )
-    image = models.ImageField(
-        "social and lead image",
-        upload_to=article_image_path,
-        width_field="image_width",
-        height_field="image_height",
+    lead_image = models.ForeignKey(
+        "images.Image",
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        help_text="Shown at the top of the article and on social cards. At least 1200 px wide.",
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_alt = models.CharField(
-        "image description",
-        max_length=250,
-        blank=True,
-        validators=[validate_clean_text, validate_one_line],
-        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+        related_name="lead_of",
+        help_text="Shown at the top of the article, on cards and on social cards. "
+        "At least 1200 px wide, with a description and a credit.",
     )
     seo_title = models.CharField(
         "search title",
@@ -397,21 +398,11 @@ class Article(models.Model):
         return self.published_at
 
     @property
-    def image_url(self):
-        return asset_url(self.image.url) if self.image else ""
-
-    @property
     def social_image(self):
-        """The image for link previews: the article's own, else the site-wide one."""
-        if self.image:
-            return SiteImage(self.image_url, self.image_width, self.image_height, self.image_alt)
+        """The image for link previews: the lead image's wide crop, else the site-wide one."""
+        if self.lead_image:
+            return self.lead_image.shared("16:9")
         return default_social_image()
-
-    def clean(self):
-        if self.image and not self.image_alt.strip():
-            raise ValidationError(
-                {"image_alt": "Describe the image for readers who cannot see it."}
-            )
 
     @property
     def is_public(self):
@@ -434,14 +425,16 @@ class Article(models.Model):
         return self.published_at is not None and self.modified_at != self.published_at
 
     def related(self, limit=4):
-        """The newest other published articles from the same section (one query, no authors)."""
+        """The newest other published articles from the same section, as cards with their
+        lead images (two queries at most, whatever the number of images; no authors)."""
         if self.section_id is None:
             return Article.objects.none()
         return (
             Article.objects.published()
             .filter(section_id=self.section_id)
             .exclude(pk=self.pk)
-            .only("title", "slug", "standfirst", "published_at")[:limit]
+            .select_related("lead_image")
+            .prefetch_related("lead_image__renditions")[:limit]
         )
 
     @property

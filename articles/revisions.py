@@ -197,7 +197,7 @@ def stale_form_message(article, token):
 
 # What a person can take from the other version with one choice on the refused form.
 CHOOSABLE_FIELDS = [
-    "title", "slug", "standfirst", "kicker", "body", "image_alt", "seo_title", "seo_description",
+    "title", "slug", "standfirst", "kicker", "body", "seo_title", "seo_description",
     "canonical_url",
 ]  # fmt: skip
 

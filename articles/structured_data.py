@@ -57,6 +57,31 @@ def image_object(node_id, url, width, height):
             "width": width, "height": height}  # fmt: skip
 
 
+# Search engines pick the crop that fits where they show a picture: wide, 4:3 and square.
+SHARED_CROPS = ("16:9", "4:3", "1:1")
+
+
+def picture_objects(image, node_id):
+    """The image as ImageObjects, one per crop at 1200 px wide or more where the original
+    allows, with its caption and rights; the original alone while renditions are not made."""
+    shared = [image.shared(crop) for crop in SHARED_CROPS] if image.renditions.all() else []
+    shared = shared or [image.shared("free")]
+    rights = {
+        "caption": image.caption or image.description or None,
+        "creditText": image.credit or None,
+        "copyrightNotice": (image.licence if not image.is_licence_url else image.credit) or None,
+        "license": image.licence if image.is_licence_url else None,
+        "creator": {"@type": "Person", "name": image.creator} if image.creator else None,
+    }
+    rights = {key: value for key, value in rights.items() if value is not None}
+    objects = []
+    for index, picture in enumerate(shared):
+        found = image_object(f"{node_id}-{index}" if index else node_id, picture.url,
+                             picture.width, picture.height)  # fmt: skip
+        objects.append({**found, **rights})
+    return objects
+
+
 # schema.org's publisher policies, each the address of the trust page of that kind.
 POLICY_PROPERTIES = {
     "publishingPrinciples": SitePage.Kind.PUBLISHING_PRINCIPLES,
@@ -135,6 +160,10 @@ def profile_graph(author):
     person = author_node(author)
     if author.bio:
         person["description"] = author.bio
+    if author.portrait:  # the square crop the page shows
+        picture = author.portrait.shared("1:1")
+        person["image"] = image_object(url + "#portrait", picture.url, picture.width,
+                                       picture.height)  # fmt: skip
     page = {"@type": "ProfilePage", "@id": url, "url": url, "name": author.name,
             "mainEntity": {"@id": person["@id"]}, "isPartOf": {"@id": website_id()}}  # fmt: skip
     return {"@context": "https://schema.org", "@graph": [page, person]}
@@ -158,11 +187,8 @@ def news_article(article):
         "publisher": {"@id": organization_id()},
     }
     # Only an image the page shows: the site-wide social image is for cards, not for the article.
-    if article.image:
-        node["image"] = image_object(
-            canonical + "#primaryimage", article.image_url, article.image_width,
-            article.image_height,
-        )  # fmt: skip
+    if article.lead_image:
+        node["image"] = picture_objects(article.lead_image, canonical + "#primaryimage")
     if article.kicker:
         node["alternativeHeadline"] = article.kicker
     if article.section:

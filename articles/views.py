@@ -182,7 +182,10 @@ def section(request, slug):
 @cache_public_page(params=["page"], stored="listing")
 @site_content_usage
 def author(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(
+        Author.objects.select_related("portrait").prefetch_related("portrait__renditions"),
+        slug=slug,
+    )
     page = paginate(request, Article.objects.published().for_listing().filter(authors=author))
     structured_data = json_ld_script(profile_graph(author))
     context = {"author": author, "page": page, "structured_data": structured_data}

@@ -55,7 +55,7 @@ def fingerprint(article):
         article.slug,
         article.body_html,
         str(article.section_id),
-        article.image.name if article.image else "",
+        str(article.lead_image_id),
         article.published_at.isoformat() if article.published_at else "",
     ]
     parts += [f"{q}\n{a}" for q, a in article.faq_entries.values_list("question", "answer")]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "articles",
+    "images",
     "pages",
     "live",
 ]

@@ -19,6 +19,7 @@ from articles.models import (
     SitePage,
 )
 from articles.signals import rows_changed
+from images.models import Image
 
 from . import purging, tags, versions
 
@@ -94,6 +95,15 @@ def authors_written(sender, pks, **kwargs):
     changed(tags.of_authors(pks))
 
 
+# A picture shows on the pages of the articles it leads and the authors it portrays (and on
+# every listing of those articles). Its renditions are written by the task, which then saves
+# the image: that save reaches here too.
+def image_saved(sender, instance, **kwargs):
+    articles = Article.objects.filter(lead_image_id=instance.pk).values_list("pk", flat=True)
+    authors = Author.objects.filter(portrait_id=instance.pk).values_list("pk", flat=True)
+    changed(tags.of_articles(list(articles)) | {tags.author(pk) for pk in authors})
+
+
 # Trust pages are in every footer, the AI-use preferences in every page's headers.
 def site_changed(sender, **kwargs):
     changed({tags.SITE})
@@ -119,6 +129,8 @@ def connect():
         post_save.connect(saved, sender=model, dispatch_uid=f"{uid}.{name}.save")
         pre_delete.connect(saved, sender=model, dispatch_uid=f"{uid}.{name}.delete")
         rows_changed.connect(written, sender=model, dispatch_uid=f"{uid}.{name}.rows")
+    post_save.connect(image_saved, sender=Image, dispatch_uid=f"{uid}.image.save")
+    pre_delete.connect(image_saved, sender=Image, dispatch_uid=f"{uid}.image.delete")
     for model in (SitePage, SiteAIPreferences):
         name = model._meta.model_name
         post_save.connect(site_changed, sender=model, dispatch_uid=f"{uid}.{name}.save")

@@ -24,8 +24,10 @@ def _empty_cache():
     lookup.forget()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def media_root(tmp_path, settings):
+    """Every test's uploads and renditions (the demo content draws pictures) go to its own
+    folder, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 

@@ -1,9 +1,44 @@
 from datetime import timedelta
+from io import BytesIO
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from articles.models import Article, Author, Callout, FAQEntry, Section, Status
+from images.models import Image
+
+
+def drawn_png(width=1600, height=900, colour=(30, 90, 160)):
+    """A real picture: a coloured field with a light disc off-centre, so crops differ."""
+    picture = PILImage.new("RGB", (width, height), colour)
+    ImageDraw.Draw(picture).ellipse(
+        (width // 5, height // 5, width // 5 + height // 3, height // 5 + height // 3),
+        fill=(240, 220, 120),
+    )
+    out = BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """An image with its original stored (pass width/height for its size); no renditions
+    until the task runs (or images.renditions.replace_renditions is called)."""
+
+    class Meta:
+        model = Image
+
+    class Params:
+        size = (1600, 900)
+
+    file = factory.LazyAttribute(lambda o: ContentFile(drawn_png(*o.size), name="original.png"))
+    description = "Ferries at the quay at dawn"
+    caption = "The morning crossing leaves on time again."
+    credit = "Photo: Ana Ruiz / InsidersFeed"
+    licence = "https://creativecommons.org/licenses/by/4.0/"
+    creator = "Ana Ruiz"
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

@@ -2,22 +2,19 @@
 
 import json
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 from reversion.models import Version
 
 from articles.desk import MAX_FORM_BYTES
 from articles.models import Article, Autosave, PublishingEvent, Status
 
 from .admin_forms import form_fields
-from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory
+from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory, ImageFactory
 from .pages import soup, text
 from .test_admin import formset
 
@@ -63,15 +60,11 @@ def test_preview_renders_the_article_as_readers_see_it(staff_client):
 
 
 def test_preview_of_a_saved_article_shows_its_image_and_leaves_it_alone(staff_client, media_root):
-    image = BytesIO()
-    Image.new("RGB", (40, 20), "navy").save(image, "PNG")
-    article = ArticleFactory(body="Saved body.")
-    article.image.save("lead.png", ContentFile(image.getvalue()), save=False)
-    article.image_alt = "The harbour"
-    article.save()
+    lead = ImageFactory(size=(40, 20), description="The harbour")
+    article = ArticleFactory(body="Saved body.", lead_image=lead)
     before = Article.objects.values().get(pk=article.pk)
     url = reverse("admin:articles_article_preview", args=[article.pk])
-    page = soup(staff_client.post(url, preview_form(body="Unsaved body.", image_alt="The harbour")))
+    page = soup(staff_client.post(url, preview_form(body="Unsaved body.", lead_image=lead.pk)))
     assert page.select_one(".article__image img")["alt"] == "The harbour"
     assert "Unsaved body." in text(page.select_one(".article__body"))
     assert Article.objects.values().get(pk=article.pk) == before

@@ -2,24 +2,36 @@
 
 import pytest
 
-from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory
+from images.renditions import replace_renditions
+
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CalloutFactory,
+    FAQEntryFactory,
+    ImageFactory,
+)
 from .html_checker import check_html
-from .test_structured_data import png
 
 pytestmark = pytest.mark.django_db
 
 
 def test_reader_pages_have_no_html_errors(client, tmp_path, media_root):
-    author = AuthorFactory(slug="maya", bio="Covers the city.", job_title="Reporter")
+    # Pictures with their renditions, so <picture>, <source> and srcset are checked too.
+    portrait, lead = ImageFactory(size=(600, 600)), ImageFactory(description="A bridge")
+    for image in (portrait, lead):
+        replace_renditions(image)
+    author = AuthorFactory(
+        slug="maya", bio="Covers the city.", job_title="Reporter", portrait=portrait
+    )
     article = ArticleFactory(
         authors=[author, AuthorFactory()],
         body="Opening.\n\n[[callout:take]]\n\n## Then\n\n| a | b |\n|---|---|\n| 1 | 2 |",
-        image=png(1200, 675),
-        image_alt="A bridge",
+        lead_image=lead,
     )
     CalloutFactory(article=article, marker="take")
     FAQEntryFactory.create_batch(2, article=article)
-    ArticleFactory.create_batch(3, section=article.section)
+    ArticleFactory.create_batch(3, section=article.section, lead_image=lead)
 
     urls = {
         "home": "/",

@@ -1,11 +1,8 @@
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from articles.models import Article, Status, minutes_to_read
 
@@ -89,16 +86,6 @@ def test_canonical_url_is_absolute_and_built_from_site_url(settings):
 def test_canonical_override_wins():
     article = ArticleFactory(canonical_url="https://origin.example.com/first/")
     assert article.get_canonical_url() == "https://origin.example.com/first/"
-
-
-def test_an_image_without_a_description_is_a_validation_error(media_root):
-    png = BytesIO()
-    Image.new("RGB", (8, 6)).save(png, "PNG")
-    article = ArticleFactory.build(slug="with-image", image_alt=" ")
-    article.image = SimpleUploadedFile("lead.png", png.getvalue(), content_type="image/png")
-    with pytest.raises(ValidationError) as error:
-        article.full_clean(exclude=["section"])
-    assert "image_alt" in error.value.message_dict
 
 
 def test_reading_time_is_at_least_a_minute_and_rounds_to_whole_minutes():

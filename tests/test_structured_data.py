@@ -13,7 +13,13 @@ from PIL import Image
 from articles.canonical import default_social_image
 from articles.models import Article, Author
 
-from .factories import ArticleFactory, AuthorFactory, FAQEntryFactory, SectionFactory
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    FAQEntryFactory,
+    ImageFactory,
+    SectionFactory,
+)
 from .pages import node_of, soup, structured, text
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +52,7 @@ def full_article(**fields):
         slug="bridges",
         section=SectionFactory(name="City", slug="city"),
         authors=[author],
-        image=png(1200, 675),
-        image_alt="The river bridge under scaffolding",
+        lead_image=ImageFactory(size=(1200, 675), description="The river bridge under scaffolding"),
         **fields,
     )
     FAQEntryFactory.create_batch(2, article=article)
@@ -72,8 +77,10 @@ def test_news_article_has_every_required_and_recommended_property(client, media_
     assert node["alternativeHeadline"] == article.kicker
     assert node["articleSection"] == "City"
     assert node["inLanguage"] == "en"
-    assert node["image"]["url"] == SITE + article.image.url
-    assert (node["image"]["width"], node["image"]["height"]) == (1200, 675)
+    # No renditions made yet: the original stands in, at its own size.
+    [image] = node["image"]
+    assert image["url"] == SITE + article.lead_image.file.url
+    assert (image["width"], image["height"]) == (1200, 675)
     assert node["author"] == [
         {
             "@type": "Person",
@@ -116,7 +123,7 @@ def test_the_lead_image_in_the_json_ld_is_shown_on_the_page(client, media_root):
     article = full_article()
     page = soup(client.get(article.get_absolute_url()))
     image = page.select_one(".article__image img")
-    assert image["src"] == article.image.url
+    assert image["src"] == article.lead_image.file.url
     assert image["alt"] == "The river bridge under scaffolding"
     assert (image["width"], image["height"]) == ("1200", "675")
 
@@ -206,7 +213,7 @@ def test_open_graph_and_twitter_tags_describe_the_article(client, media_root):
     assert og["og:url"] == [f"{SITE}/news/bridges/"]
     assert og["og:title"] == [article.title]
     assert og["og:description"] == [article.standfirst]
-    assert og["og:image"] == [SITE + article.image.url]
+    assert og["og:image"] == [SITE + article.lead_image.file.url]
     assert og["og:image:alt"] == ["The river bridge under scaffolding"]
     assert (og["og:image:width"], og["og:image:height"]) == (["1200"], ["675"])
     assert datetime.fromisoformat(og["article:published_time"][0]) == article.published_at
@@ -224,7 +231,7 @@ def test_open_graph_and_twitter_tags_describe_the_article(client, media_root):
         "twitter:card": "summary_large_image",
         "twitter:title": article.title,
         "twitter:description": article.standfirst,
-        "twitter:image": SITE + article.image.url,
+        "twitter:image": SITE + article.lead_image.file.url,
         "twitter:image:alt": "The river bridge under scaffolding",
     }
 

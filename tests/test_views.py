@@ -1,19 +1,16 @@
-import io
 from datetime import timedelta
 from itertools import pairwise
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from articles.models import Article
 from articles.structured_data import iso_datetime
 
-from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory
+from .factories import ArticleFactory, AuthorFactory, CalloutFactory, FAQEntryFactory, ImageFactory
 from .pages import graph_nodes, soup, text
 
 pytestmark = pytest.mark.django_db
@@ -304,7 +301,7 @@ def test_related_articles_are_the_newest_others_in_the_same_section(client):
     ArticleFactory(section=article.section, scheduled=True)
     ArticleFactory()  # another section
     related = soup(client.get(article.get_absolute_url())).select_one("section.related")
-    links = [a["href"] for a in related.select(".related__headline a")]
+    links = [a["href"] for a in related.select(".card__title a")]
     assert links == [story.get_absolute_url() for story in same[:4]]
     assert text(related.find("h2")) == f"More in {article.section.name}"
 
@@ -315,11 +312,8 @@ def test_an_article_alone_in_its_section_has_no_related_block(client):
 
 
 def test_article_image_is_shown_with_its_description(client, media_root):
-    png = io.BytesIO()
-    Image.new("RGB", (16, 9)).save(png, "PNG")
-    article = ArticleFactory(image_alt="Dredgers at work in the harbour at dawn")
-    article.image = SimpleUploadedFile("lead.png", png.getvalue(), content_type="image/png")
-    article.save()
+    lead = ImageFactory(size=(16, 9), description="Dredgers at work in the harbour at dawn")
+    article = ArticleFactory(lead_image=lead)
     image = soup(client.get(article.get_absolute_url())).select_one(".article__image img")
     assert image["alt"] == "Dredgers at work in the harbour at dawn"
     assert (image["width"], image["height"]) == ("16", "9")

@@ -36,7 +36,7 @@ def test_reading_an_article_fits_the_screen_with_a_readable_column(
     ]
     assert order == sorted(order)
     assert page.locator(".byline__reading").inner_text().endswith("min read")
-    assert page.locator(".related__headline").count() == 3
+    assert page.locator(".related .card__title").count() == 3
     page.context.close()
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from articles.article_markdown import parse, save_parsed
 from articles.models import Article, SitePage, Status
 from articles.newlines import normalise_newlines
+from images import demo
 from live import demo as live_demo
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_content"
@@ -30,7 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, update=False, verbosity=1, **options):
         files = sorted(DEMO_DIR.glob("*.md"))
-        loaded, kept = [], []
+        loaded, kept, pictured = [], [], []
         with transaction.atomic():
             for path in files:
                 parsed = parse(path.read_text(encoding="utf-8"))
@@ -38,16 +39,24 @@ class Command(BaseCommand):
                     kept.append(parsed.slug)  # an editor may have changed or unpublished it
                     continue
                 if not dry_run:
-                    save_parsed(
+                    article = save_parsed(
                         parsed, status=Status.PUBLISHED, trusted=True, via="load_demo_content"
                     )
+                    pictured.append(article)
+                    demo.give_lead_image(article, via="load_demo_content")
                 loaded.append(parsed.slug)
                 if verbosity >= 2:
                     self.stdout.write(f"  {path.name}: {parsed.title}")
+            portraits = demo.give_portraits(demo.demo_authors(pictured)) if pictured else []
             created = self.load_site_pages(dry_run)
             live_loaded, live_kept = live_demo.load(dry_run=dry_run, update=update)
         verb = "Checked" if dry_run else "Loaded"
         self.stdout.write(self.style.SUCCESS(f"{verb} {len(loaded)} demo articles."))
+        if pictured:
+            self.stdout.write(
+                f"Drew lead images and {len(portraits)} portraits; the task worker makes their "
+                "renditions (pages show the originals until then)."
+            )
         if kept:
             self.stdout.write(
                 f"Kept {len(kept)} that exist as they are (--update replaces them): "
