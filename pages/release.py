@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.signals import setting_changed
 
-PROJECT_APPS = ("articles", "pages", "live", "insidersfeed")
+PROJECT_APPS = ("articles", "pages", "live", "images", "insidersfeed")
 # Settings a rendered page reads, besides every SITE_* setting.
 PAGE_SETTINGS = (
     "TIME_ZONE", "LANGUAGE_CODE", "USE_TZ", "STATIC_URL", "MEDIA_URL", "ADMIN_PATH",
