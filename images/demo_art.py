@@ -117,7 +117,35 @@ def satellite_broadband():
     return picture
 
 
+def council_budget():
+    """A council chamber's seats in a half circle, above a budget with a gap in the middle."""
+    picture = _gradient(SIZE, (244, 238, 226), (214, 200, 176))
+    draw = ImageDraw.Draw(picture)
+    for ring, radius in enumerate((300, 400, 500)):
+        seats = 7 + ring * 3
+        for seat in range(seats):
+            angle = math.pi + math.pi * (seat + 0.5) / seats
+            x, y = 900 + radius * math.cos(angle), 620 + radius * math.sin(angle)
+            colour = (138, 28, 28) if (seat + ring) % 3 else (40, 60, 110)
+            draw.ellipse((x - 26, y - 26, x + 26, y + 26), fill=colour)
+    draw.rectangle((820, 540, 980, 640), fill=(92, 64, 40))
+    for index, height in enumerate((260, 330, 0, 300, 240)):
+        left = 360 + index * 230
+        if height:
+            draw.rectangle((left, 1120 - height, left + 160, 1120), fill=(40, 60, 110))
+        else:  # the hole the council has to fill
+            for top in range(820, 1120, 40):
+                draw.rectangle((left, top, left + 160, top + 20), outline=(138, 28, 28), width=6)
+    draw.line((300, 1122, 1500, 1122), fill=(60, 50, 40), width=8)
+    return picture
+
+
 LEAD_PICTURES = {
+    "riverton-council-budget-night": (
+        council_budget,
+        "Council seats in a half circle above a bar chart whose middle bar is missing.",
+        "Five budget lines, one of them still unfunded as the council sits down to vote.",
+    ),
     "city-bets-winter-on-heat-pumps": (
         heat_pumps,
         "A school at night with warm arcs rising from its roof against a cold sky.",

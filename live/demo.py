@@ -22,6 +22,7 @@ from django.utils import timezone
 from articles.article_markdown import _author, parse, save_parsed
 from articles.models import Article, Status
 from articles.newlines import normalise_newlines
+from images import demo as pictures
 
 from . import updates
 from .models import Coverage, Update
@@ -102,6 +103,7 @@ def load(*, dry_run=False, update=False):
                 parsed, status=Status.PUBLISHED, trusted=True, via="load_demo_content"
             )
             _load_coverage(article, demo)
+            pictures.give_lead_image(article, via="load_demo_content")
         loaded.append(parsed.slug)
     return loaded, kept
 

@@ -24,10 +24,10 @@ def load():
 
 def test_every_demo_article_leads_with_a_captioned_credited_picture(client):
     load()
-    articles = list(
-        Article.objects.filter(slug__in=demo_art.LEAD_PICTURES).select_related("lead_image")
-    )
-    assert len(articles) == 4
+    articles = list(Article.objects.select_related("lead_image"))
+    # Every demo article, the live one included, has a drawing of its own.
+    assert {article.slug for article in articles} == set(demo_art.LEAD_PICTURES)
+    assert len(articles) == 5
     for article in articles:
         image = article.lead_image
         assert image is not None, article.slug
@@ -41,8 +41,13 @@ def test_every_demo_article_leads_with_a_captioned_credited_picture(client):
     # The first page load shows pictures: the originals, at their size, before any rendition.
     home = soup(client.get(reverse("articles:home")))
     pictures = home.select(".card picture img")
-    assert len(pictures) == 4
+    assert len(pictures) == 5
     assert {(img["width"], img["height"]) for img in pictures} == {("1800", "1200")}
+    # The lead story's picture is the largest thing on a phone's first screen: never lazy.
+    lead = home.select_one(".card--lead picture img")
+    assert lead is pictures[0]
+    assert lead.get("fetchpriority") == "high" and lead.get("loading") != "lazy"
+    assert all(img.get("loading") == "lazy" for img in pictures[1:])
 
 
 def test_loading_again_draws_nothing_new():
@@ -50,7 +55,7 @@ def test_loading_again_draws_nothing_new():
     images = Image.objects.count()
     load()
     call_command("load_demo_content", "--update", verbosity=0)
-    assert Image.objects.count() == images == 4 + 3
+    assert Image.objects.count() == images == 5 + 3
 
 
 def test_the_drawings_are_the_same_every_time():
