@@ -83,13 +83,20 @@ def time_budget(seconds):
         yield
         return
 
+    expired = []
+
     def expire(signum, frame):
+        expired.append(True)
         raise RenderTooSlow
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+        if expired:
+            # The timer fired inside a finalizer (__del__), where Python drops the exception:
+            # the budget was still spent.
+            raise RenderTooSlow
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -191,3 +191,14 @@ def test_canonical_override_must_be_one_https_address():
             article.full_clean()
     article.canonical_url = "https://partner.example/news/story?id=4"
     article.full_clean()
+
+
+def test_a_budget_spent_inside_a_finalizer_still_counts():
+    from articles.markdown_limits import RenderTooSlow, time_budget
+
+    class Finalized:
+        def __del__(self):
+            time.sleep(0.05)  # the timer fires here, where Python drops exceptions
+
+    with pytest.raises(RenderTooSlow), time_budget(0.01):
+        Finalized()
