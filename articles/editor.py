@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -74,6 +75,20 @@ def image_upload(request):
     name = f"{settings.MARKDOWNX_MEDIA_PATH}{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
     stored = default_storage.save(name, ContentFile(data))
     return JsonResponse({"image_code": f"![]({default_storage.url(stored)})"})
+
+
+def reencoded_upload(upload):
+    """A form's cleaned image upload: decoded and re-encoded, so nothing but pixels reaches the
+    disk; an upload Pillow cannot take is a form error. A value that is not a new upload (the
+    file already stored, a cleared field) passes through."""
+    if not isinstance(upload, UploadedFile):
+        return upload
+    upload.seek(0)
+    try:
+        data, extension = decode_image(upload)
+    except UploadRejected as rejected:
+        raise ValidationError(str(rejected), code="image") from rejected
+    return SimpleUploadedFile(f"image.{extension}", data)
 
 
 def decode_image(upload):

@@ -1,8 +1,6 @@
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 
-from articles.editor import UploadRejected, decode_image
+from articles.editor import reencoded_upload
 
 from .models import Image
 
@@ -18,12 +16,4 @@ class ImageAdminForm(forms.ModelForm):
         widgets = {"focal_x": forms.HiddenInput, "focal_y": forms.HiddenInput}
 
     def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if not isinstance(upload, UploadedFile):
-            return upload
-        upload.seek(0)
-        try:
-            data, extension = decode_image(upload)
-        except UploadRejected as rejected:
-            raise ValidationError(str(rejected), code="image") from rejected
-        return SimpleUploadedFile(f"image.{extension}", data)
+        return reencoded_upload(self.cleaned_data.get("file"))

@@ -1,10 +1,8 @@
 """The update form: the desk's short form and the change form that corrects an update."""
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 
-from articles.editor import UploadRejected, decode_image
+from articles.editor import reencoded_upload
 from articles.models import Author
 
 from .models import Update
@@ -29,16 +27,7 @@ class UpdateForm(forms.ModelForm):
         self.fields["authors"].widget.attrs["size"] = 4
 
     def clean_image(self):
-        # Decoded and re-encoded like article images: nothing but pixels reaches the disk.
-        image = self.cleaned_data.get("image")
-        if not isinstance(image, UploadedFile):
-            return image
-        image.seek(0)
-        try:
-            data, extension = decode_image(image)
-        except UploadRejected as rejected:
-            raise ValidationError(str(rejected), code="image") from rejected
-        return SimpleUploadedFile(f"image.{extension}", data)
+        return reencoded_upload(self.cleaned_data.get("image"))
 
 
 class CorrectUpdateForm(UpdateForm):
