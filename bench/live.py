@@ -7,10 +7,8 @@ all show it. Fails on any 5xx, any socket error, or any stale response.
 """
 
 import argparse
-import json
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from bs4 import BeautifulSoup  # noqa: E402
 
 from bench.soak import run_wrk  # noqa: E402
+from tests.delivery.test_consistency import Editor  # noqa: E402
 from tests.throwaway import Gunicorn, prepare_database  # noqa: E402
 
 LIVE = "/news/riverton-council-budget-night/"
@@ -37,30 +36,6 @@ from live.models import Coverage, Update
 coverage = Coverage.objects.get(article__slug="riverton-council-budget-night")
 updates.post(Update(coverage=coverage, body={body!r}), user=None, trusted=True)
 """
-
-
-class Editor:
-    """tests/delivery/editor.py: Django set up once, running each change it is sent."""
-
-    def __init__(self, env):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.delivery.editor"],
-            cwd=ROOT,
-            env={**env, "DJANGO_SETTINGS_MODULE": "insidersfeed.settings", "PYTHONPATH": str(ROOT)},
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-
-    def run(self, code):
-        self.process.stdin.write(json.dumps(code) + "\n")
-        self.process.stdin.flush()
-        answer = json.loads(self.process.stdout.readline())
-        assert answer == "ok", answer
-
-    def close(self):
-        self.process.stdin.close()
-        self.process.wait(timeout=10)
 
 
 def newest_number(url):
