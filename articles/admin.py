@@ -188,14 +188,8 @@ class ArticleAdmin(VersionAdmin):
         return super().change_view(request, object_id, form_url, context)
 
 
-@admin.register(PublishingEvent)
-class PublishingEventAdmin(admin.ModelAdmin):
-    """The audit log, read-only: nobody edits history."""
-
-    list_display = ["created_at", "action", "article_title", "user", "published_at"]
-    list_filter = ["action", "created_at", "user"]
-    search_fields = ["article_title"]
-    date_hierarchy = "created_at"
+class AuditLogAdmin(admin.ModelAdmin):
+    """An audit log, read-only: nobody edits history."""
 
     def has_add_permission(self, request):
         return False
@@ -205,6 +199,14 @@ class PublishingEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PublishingEvent)
+class PublishingEventAdmin(AuditLogAdmin):
+    list_display = ["created_at", "action", "article_title", "user", "published_at"]
+    list_filter = ["action", "created_at", "user"]
+    search_fields = ["article_title"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(Section)

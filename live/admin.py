@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+from articles.admin import AuditLogAdmin
 from articles.models import Author
 from articles.workflow import can_publish
 
@@ -187,16 +188,7 @@ class UpdateAdmin(VersionAdmin):
 
 
 @admin.register(UpdateEvent)
-class UpdateEventAdmin(admin.ModelAdmin):
+class UpdateEventAdmin(AuditLogAdmin):
     list_display = ["created_at", "action", "summary", "article_title", "user"]
     list_filter = ["action"]
     search_fields = ["summary", "article_title"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
