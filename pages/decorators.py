@@ -61,9 +61,10 @@ def cache_public_page(view=None, *, params=(), stored=""):
             return response
         now = timezone.now()
         key = page_key(request, spec)
-        page = fresh_page(key, now)
-        if page is not None:
-            return entries.respond(request, page, now)
+        if getattr(request, "page_cache_missed", None) != key:
+            page = fresh_page(key, now)
+            if page is not None:
+                return entries.respond(request, page, now)
 
         found = None
         # Only the HTML variant is stored; the Markdown form renders from the rows.

@@ -44,7 +44,10 @@ class PageCacheMiddleware:
             return None
         now = timezone.now()
         page = fresh_page(key, now)
-        return None if page is None else entries.respond(request, page, now)
+        if page is None:
+            request.page_cache_missed = key  # the view's decorator need not look again
+            return None
+        return entries.respond(request, page, now)
 
 
 class ExplicitCacheControlMiddleware:
