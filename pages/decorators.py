@@ -14,16 +14,15 @@ fresh render that no shared cache may keep.
 from functools import partial, wraps
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from articles.models import Article
 
-from . import entries, store, tags, versions
+from . import entries, tags, versions
 from . import stored as stored_pages
-from .keys import PageSpec, page_key, variant
-from .lookup import forget, fresh_page
+from .keys import PageSpec, page_key
+from .lookup import find_page, remember
 
 
 def _is_logged_in(request):
@@ -40,13 +39,6 @@ def _cacheable(response):
     )
 
 
-def _timeout(now, valid_until):
-    timeout = settings.PAGE_CACHE_SECONDS
-    if valid_until is not None:
-        timeout = min(timeout, int((valid_until - now).total_seconds()))
-    return timeout
-
-
 def cache_public_page(view=None, *, params=(), stored=""):
     if view is None:
         return partial(cache_public_page, params=params, stored=stored)
@@ -61,36 +53,13 @@ def cache_public_page(view=None, *, params=(), stored=""):
             return response
         now = timezone.now()
         key = page_key(request, spec)
-        if getattr(request, "page_cache_missed", None) != key:
-            page = fresh_page(key, now)
+        missed = getattr(request, "page_cache_missed", None)
+        if missed is not None and missed[0] == key:
+            kept = missed[1]  # the middleware looked in the cache and the database already
+        else:
+            page, kept = find_page(request, spec, key, kwargs, now)
             if page is not None:
                 return entries.respond(request, page, now)
-
-        found = None
-        # Only the HTML variant is stored; the Markdown form renders from the rows.
-        if spec.stored and variant(request) == "html":
-            if spec.stored == "article":
-                found = stored_pages.lookup(kwargs["slug"], now)
-            else:
-                found = stored_pages.lookup_listing(page_key(request, spec, release=False))
-            if found is not None and found[1] is not None:
-                html, gzip, brotli, stored_versions, stored_until, last_modified, headers = found[1]
-                current = versions.current(stored_versions)
-                response = HttpResponse(html, headers=headers)
-                response["Last-Modified"] = last_modified
-                page = entries.build(
-                    response,
-                    stored_versions,
-                    stored_versions,
-                    stored_until,
-                    now,
-                    bodies=stored_pages.bodies(html, gzip, brotli),
-                )
-                if page.is_current(current, now):
-                    if (timeout := _timeout(now, stored_until)) > 0:
-                        store.put(key, page, timeout)
-                        forget(key)
-                    return entries.respond(request, page, now)
 
         # The kept page carries its own; a render needs the next scheduled story's time.
         valid_until = Article.objects.next_publish_at()
@@ -104,16 +73,10 @@ def cache_public_page(view=None, *, params=(), stored=""):
             response.headers.pop(entries.MAX_AGE_HEADER, None)
             return response
         page = entries.build(response, page_tags, rendered_under, valid_until, now)
-        timeout = _timeout(now, valid_until)
-        if timeout > 0:
-            store.put(key, page, timeout)
-            forget(key)
-        if spec.stored and found is not None and (valid_until is None or valid_until > now):
+        remember(key, page, now)
+        if kept is not None and (valid_until is None or valid_until > now):
             # Checked like a cache entry, whatever its lifetime.
-            if spec.stored == "article":
-                stored_pages.save(found[0], page)
-            else:
-                stored_pages.save_listing(found[0], page, request.get_full_path())
+            stored_pages.save(kept, page, request.get_full_path())
         return entries.respond(request, page, now)
 
     wrapper.page_spec = spec

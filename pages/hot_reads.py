@@ -1,26 +1,52 @@
 """The reads behind every page served without the page cache, as plain SQL.
 
-A stored article, a stored listing and the tag versions are read on each such request. Built
-through the ORM, each costs more to compile than to run (bench/README.md measures it: about 3 ×
-the CPU per uncached article), so they are written out here once, from the models' own table
-and column names. `tests/delivery/test_hot_reads.py` holds them to the ORM's answers, the
-article's `published()` rule included.
+A kept article or listing is read with the current versions of the tags it shows, in one
+statement (one round trip, one snapshot). Built through the ORM, each read costs more to compile
+than to run (bench/README.md measures it: about 3 × the CPU per uncached article), so the
+statements are written out here once, from the models' own table and column names.
+`tests/delivery/test_hot_reads.py` holds them to the ORM's answers, the article's `published()`
+rule included.
 """
 
 import json
 from datetime import UTC, datetime
 from functools import cache
+from typing import NamedTuple
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article, Status
 
+from .changes import GENERATION_TAG
 from .models import StoredListing, StoredPage, TagVersion
 
-# Every name in these statements comes from the models; every value is a query parameter.
 # What a kept page is served from, in this order (the SELECT lists them so).
-KEPT_COLUMNS = ("html", "gzip", "brotli", "versions", "valid_until", "last_modified", "headers")
+KEPT_COLUMNS = (
+    "html", "gzip", "brotli", "versions", "valid_until", "last_modified", "headers", "digest",
+)  # fmt: skip
+
+# Per vendor: the current version of each tag in the kept row's versions, and of the
+# generation, as one JSON object.
+CURRENT_VERSIONS = {
+    "postgresql": "(SELECT json_object_agg(t.{tag}, t.{version}) FROM {table} t WHERE t.{tag} = %s "
+    "OR t.{tag} IN (SELECT jsonb_object_keys({versions})))",
+    "sqlite": "(SELECT json_group_object(t.{tag}, t.{version}) FROM {table} t WHERE t.{tag} = %s "
+    "OR t.{tag} IN (SELECT key FROM json_each({versions})))",
+}
+
+
+class KeptRow(NamedTuple):
+    release: str
+    html: bytes
+    gzip: bytes | None
+    brotli: bytes | None
+    versions: dict  # tag -> version the page was rendered under (None: never changed)
+    valid_until: datetime | None
+    last_modified: str
+    headers: dict
+    digest: str
+    current: dict  # tag -> its version now, for the page's tags and the generation
 
 
 def _column(model, name):
@@ -31,15 +57,23 @@ def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _kept(model, alias):
-    return ", ".join(f"{alias}.{_column(model, name)}" for name in ("release", *KEPT_COLUMNS))
+def _kept(model, alias, vendor):
+    columns = {name: f"{alias}.{_column(model, name)}" for name in ("release", *KEPT_COLUMNS)}
+    current = CURRENT_VERSIONS[vendor].format(
+        tag=_column(TagVersion, "tag"),
+        version=_column(TagVersion, "version"),
+        table=_table(TagVersion),
+        versions=columns["versions"],
+    )
+    return ", ".join([*columns.values(), current])
 
 
 @cache
 def _article_sql(vendor):
     article, page = _table(Article), _table(StoredPage)
     return (
-        f"SELECT a.{_column(Article, 'id')}, {_kept(StoredPage, 's')} FROM {article} a "  # noqa: S608
+        f"SELECT a.{_column(Article, 'id')}, {_kept(StoredPage, 's', vendor)} "  # noqa: S608
+        f"FROM {article} a "
         f"LEFT JOIN {page} s ON s.{_column(StoredPage, 'article')} = a.{_column(Article, 'id')} "
         f"WHERE a.{_column(Article, 'slug')} = %s AND a.{_column(Article, 'status')} = %s "
         f"AND a.{_column(Article, 'published_at')} <= %s"
@@ -49,7 +83,7 @@ def _article_sql(vendor):
 @cache
 def _listing_sql(vendor):
     return (
-        f"SELECT {_kept(StoredListing, 'l')} FROM {_table(StoredListing)} l "  # noqa: S608
+        f"SELECT {_kept(StoredListing, 'l', vendor)} FROM {_table(StoredListing)} l "  # noqa: S608
         f"WHERE l.{_column(StoredListing, 'key')} = %s"
     )
 
@@ -63,10 +97,31 @@ def _versions_sql(vendor, count):
     )
 
 
-def _fetch_one(sql, params):
+def _execute(sql, params, fetch):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()
+        return fetch(cursor)
+
+
+def _run(sql, params, fetch):
+    """Run a hot read. Where Django would first check a reused connection with a query of its
+    own (CONN_HEALTH_CHECKS: one more round trip per request), the read itself is the check: if
+    the database has dropped the connection, the read runs once more on a new one, so no request
+    fails for a dropped connection either way. Inside a transaction Django's own rules apply."""
+    checked_by_use = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if not checked_by_use:
+        return _execute(sql, params, fetch)
+    connection.health_check_done = True
+    try:
+        return _execute(sql, params, fetch)
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return _execute(sql, params, fetch)
 
 
 def _json(value):
@@ -81,29 +136,48 @@ def _aware(value):
     return value
 
 
-def _decoded(release, html, gzip, brotli, versions, valid_until, last_modified, headers):
-    kept = (html, gzip, brotli, _json(versions), _aware(valid_until), last_modified)
-    return release, (*kept, _json(headers))
+def _bytes(value):
+    return None if value is None else bytes(value)
+
+
+def _kept_row(columns):
+    release, html, gzip, brotli, versions, valid_until, modified, headers, digest, current = columns
+    return KeptRow(
+        release=release,
+        html=html.encode(),  # as it is sent
+        gzip=_bytes(gzip),
+        brotli=_bytes(brotli),
+        versions=_json(versions),
+        valid_until=_aware(valid_until),
+        last_modified=modified,
+        headers=_json(headers),
+        digest=digest,
+        current=_json(current) or {},  # no version at all: NULL on PostgreSQL
+    )
 
 
 def stored_article(slug, now: datetime):
-    """(article pk, release, kept fields) of the article published at `slug`, or None; the kept
-    fields are None when the article has no stored page."""
-    params = [slug, Status.PUBLISHED, connection.ops.adapt_datetimefield_value(now)]
-    row = _fetch_one(_article_sql(connection.vendor), params)
+    """(article pk, KeptRow or None) for the article published at `slug`, or None; the row is
+    None when the article has no kept page."""
+    params = [
+        GENERATION_TAG,
+        slug,
+        Status.PUBLISHED,
+        connection.ops.adapt_datetimefield_value(now),
+    ]
+    row = _run(_article_sql(connection.vendor), params, lambda cursor: cursor.fetchone())
     if row is None:
         return None
-    pk, release, html, *rest = row
-    if html is None:
-        return pk, None, None
-    release, kept = _decoded(release, html, *rest)
-    return pk, release, kept
+    pk, kept = row[0], row[1:]
+    return pk, (None if kept[1] is None else _kept_row(kept))  # no HTML: nothing kept
 
 
 def stored_listing(key):
-    """(release, kept fields) of the listing kept under `key`, or None."""
-    row = _fetch_one(_listing_sql(connection.vendor), [key])
-    return None if row is None else _decoded(*row)
+    """The KeptRow of the listing kept under `key`, or None."""
+    row = _run(
+        _listing_sql(connection.vendor), [GENERATION_TAG, key], lambda cursor: cursor.fetchone()
+    )
+    return None if row is None else _kept_row(row)
 
 
 def tag_versions(tags):
@@ -111,6 +185,6 @@ def tag_versions(tags):
     tags = list(dict.fromkeys(tags))
     if not tags:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(_versions_sql(connection.vendor, len(tags)), tags)
-        return dict(cursor.fetchall())
+    return dict(
+        _run(_versions_sql(connection.vendor, len(tags)), tags, lambda cursor: cursor.fetchall())
+    )

@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import changes, store, versions
+from . import changes, store, stored, versions
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +16,19 @@ TRUSTED_PAGES = 2000
 # database's generation was `generation`. Served without a query while the host's change word
 # still holds that generation (pages/changes.py says why that is safe).
 _trusted = {}
+
+
+def find_page(request, spec, key, kwargs, now):
+    """(page, kept): the page to serve, from the page cache or else from the copy kept in the
+    database (then cached), or None; and the view's Kept, where a render of it is to be kept."""
+    page = fresh_page(key, now)
+    if page is not None:
+        return page, None
+    kept = stored.find(request, spec, kwargs, now)
+    if kept is None or kept.page is None:
+        return None, kept
+    remember(key, kept.page, now)
+    return kept.page, kept
 
 
 def fresh_page(key, now):
@@ -63,6 +76,16 @@ def _trust(key, generation, page):
         _trusted.clear()
     # No longer than the cache itself would keep it.
     _trusted[key] = (generation, page, time.monotonic() + settings.PAGE_CACHE_SECONDS)
+
+
+def remember(key, page, now):
+    """Put a page found or rendered current into the page cache, for no longer than it holds."""
+    timeout = settings.PAGE_CACHE_SECONDS
+    if page.valid_until is not None:
+        timeout = min(timeout, int((page.valid_until - now).total_seconds()))
+    if timeout > 0:
+        store.put(key, page, timeout)
+        forget(key)
 
 
 def forget(key=None):

@@ -1,6 +1,7 @@
 """Page delivery's middleware.
 
-PageCacheMiddleware serves cached public pages before the session, CSRF and auth layers run.
+PageCacheMiddleware serves public pages for readers before the session, CSRF and auth layers
+run: from the page cache, or else from the copy kept in the database, when either is still true.
 ExplicitCacheControlMiddleware, outermost, gives every redirect and error that says nothing
 about caching `Cache-Control: no-store`: the HTTPS redirect, a slug's 301, an embargoed
 article's 404 must never be kept by a shared cache past the moment they stop being true.
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from . import entries
 from .keys import page_key
-from .lookup import fresh_page
+from .lookup import find_page
 
 
 def _is_reader(request):
@@ -33,9 +34,10 @@ class PageCacheMiddleware:
 
     def cached_response(self, request):
         try:
-            spec = getattr(resolve(request.path_info).func, "page_spec", None)
+            match = resolve(request.path_info)
         except Resolver404:
             return None
+        spec = getattr(match.func, "page_spec", None)
         if spec is None:
             return None
         try:
@@ -43,9 +45,10 @@ class PageCacheMiddleware:
         except Exception:
             return None
         now = timezone.now()
-        page = fresh_page(key, now)
+        page, kept = find_page(request, spec, key, match.kwargs, now)
         if page is None:
-            request.page_cache_missed = key  # the view's decorator need not look again
+            # The view's decorator need not look again: it renders, and keeps the render.
+            request.page_cache_missed = (key, kept)
             return None
         return entries.respond(request, page, now)
 

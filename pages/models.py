@@ -31,6 +31,8 @@ class KeptPage(models.Model):
     versions = models.JSONField(default=dict)
     valid_until = models.DateTimeField(null=True, blank=True)
     last_modified = models.CharField(max_length=40, blank=True)
+    # The SHA-1 of the HTML, for the ETag: kept so a large page (a feed) is not hashed per request.
+    digest = models.CharField(max_length=40, blank=True)
     # The view's own headers (Content-Type, Vary, Content-Usage, Link...), replayed with the HTML.
     headers = models.JSONField(default=dict)
 

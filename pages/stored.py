@@ -2,12 +2,16 @@
 pages (StoredListing, by page key). Shared by every process and instance, and still there after
 a restart, so a cold cache costs one query per page, not a render."""
 
+import hashlib
 import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.db import DatabaseError
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
-from . import hot_reads
+from . import entries, hot_reads
+from .keys import page_key, variant
 from .models import StoredListing, StoredPage
 from .release import release_id
 
@@ -16,35 +20,60 @@ logger = logging.getLogger(__name__)
 KEPT_FIELDS = hot_reads.KEPT_COLUMNS
 
 
-def bodies(html, gzip, brotli):
-    """The encodings a kept page was stored with, as entries.CachedPage.bodies holds them; None
-    for a row kept before they were (or a page too small to compress), compressed anew."""
-    if gzip is None and brotli is None:
+@dataclass(frozen=True)
+class Kept:
+    """Where a page's render is kept (with an article's row or under a listing's key), and the
+    kept page when it may still be served."""
+
+    stored: str  # "article" or "listing", as the view's PageSpec says
+    owner: int | str  # the article's pk or the listing's key
+    page: entries.CachedPage | None
+
+
+def find(request, spec, kwargs, now):
+    """The Kept of a page declared `stored`, or None when it has none: a page that is not kept
+    (not HTML, not a stored view) or an article not published at this address. One query."""
+    if not spec.stored or variant(request) != "html":
         return None
-    found = {"identity": html.encode(), "gzip": gzip, "br": brotli}
-    return {encoding: bytes(body) for encoding, body in found.items() if body is not None}
-
-
-def lookup(slug, now):
-    """(article pk, stored row or None) for a published article, or None when there is none."""
-    found = hot_reads.stored_article(slug, now)
-    if found is None:
-        return None
-    pk, release, kept = found
-    return pk, (kept if release == release_id() else None)
-
-
-def lookup_listing(key):
-    """(key, stored row or None). The first lookup after a deploy that finds an earlier
-    release's row clears every such row: they can never be served again."""
-    found = hot_reads.stored_listing(key)
-    if found is not None and found[0] != release_id():
+    if spec.stored == "article":
+        found = hot_reads.stored_article(kwargs["slug"], now)
+        if found is None:
+            return None
+        pk, row = found
+        current = row is not None and row.release == release_id()
+        return Kept(spec.stored, pk, _current_page(row, now) if current else None)
+    key = page_key(request, spec, release=False)
+    row = hot_reads.stored_listing(key)
+    if row is not None and row.release != release_id():
         _forget_earlier_releases()
-        found = None
-    return key, (found[1] if found is not None else None)
+        row = None
+    return Kept(spec.stored, key, None if row is None else _current_page(row, now))
+
+
+def _current_page(row, now):
+    """The kept row as a CachedPage, if every tag it shows is at the version it was kept under
+    and no scheduled story has gone live since."""
+    headers = dict(row.headers)
+    vary = tuple(name.strip() for name in headers.pop("Vary", "").split(",") if name.strip())
+    timestamp = parse_http_date_safe(row.last_modified)
+    bodies = {"identity": row.html, "gzip": row.gzip, "br": row.brotli}
+    page = entries.CachedPage(
+        status=200,
+        headers=headers,
+        bodies={encoding: body for encoding, body in bodies.items() if body is not None},
+        digest=row.digest or hashlib.sha1(row.html, usedforsecurity=False).hexdigest(),
+        last_modified=datetime.fromtimestamp(timestamp, tz=UTC) if timestamp else now,
+        vary=vary,
+        tags=tuple(sorted(row.versions)),
+        versions=row.versions,
+        valid_until=row.valid_until,
+    )
+    return page if page.is_current(row.current, now) else None
 
 
 def _forget_earlier_releases():
+    """The first lookup after a deploy that finds an earlier release's listing clears every
+    such row: they can never be served again."""
     try:
         StoredListing.objects.exclude(release=release_id()).delete()
     except DatabaseError as error:
@@ -61,32 +90,23 @@ def _stored_fields(page):
         "valid_until": page.valid_until,
         "last_modified": http_date(page.last_modified.timestamp()),
         "headers": {**page.headers, **({"Vary": ", ".join(page.vary)} if page.vary else {})},
+        "digest": page.digest,
     }
 
 
-def save_listing(key, page, path):
-    """Keep a listing page by its key (one upsert); a locked database is only a miss."""
-    row = StoredListing(key=key, path=path[:2000], **_stored_fields(page))
+def save(kept, page, path):
+    """Keep a page's render where `find` looks for it (one upsert); a locked database is only a
+    miss."""
+    if kept.stored == "article":
+        model, row = StoredPage, StoredPage(article_id=kept.owner, **_stored_fields(page))
+        unique, update = ["article"], [*KEPT_FIELDS, "release"]
+    else:
+        model = StoredListing
+        row = StoredListing(key=kept.owner, path=path[:2000], **_stored_fields(page))
+        unique, update = ["key"], ["path", *KEPT_FIELDS, "release"]
     try:
-        StoredListing.objects.bulk_create(
-            [row],
-            update_conflicts=True,
-            unique_fields=["key"],
-            update_fields=["path", *KEPT_FIELDS, "release"],
+        model.objects.bulk_create(
+            [row], update_conflicts=True, unique_fields=unique, update_fields=update
         )
     except DatabaseError as error:
-        logger.warning("Could not store the listing %s: %r", path, error)
-
-
-def save(pk, page):
-    """Keep the page's HTML with its article (one upsert); a locked database is only a miss."""
-    row = StoredPage(article_id=pk, **_stored_fields(page))
-    try:
-        StoredPage.objects.bulk_create(
-            [row],
-            update_conflicts=True,
-            unique_fields=["article"],
-            update_fields=[*KEPT_FIELDS, "release"],
-        )
-    except DatabaseError as error:
-        logger.warning("Could not store the page of article %s: %r", pk, error)
+        logger.warning("Could not keep the page %s: %r", path, error)

@@ -2,7 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, Status
@@ -49,7 +51,7 @@ def test_the_article_read_follows_the_published_rule(status, published_at):
     found = hot_reads.stored_article(article.slug, NOW)
     assert (found[0] if found else None) == (expected.pk if expected else None)
     if found:
-        assert found[1:] == (None, None)  # no stored page yet
+        assert found[1] is None  # no page kept yet
 
 
 def test_an_unknown_slug_finds_nothing():
@@ -60,28 +62,48 @@ def test_an_unknown_slug_finds_nothing():
 @pytest.mark.parametrize("valid_until", [None, datetime(2031, 5, 4, 3, 2, 1, 123456, tzinfo=UTC)])
 def test_a_kept_article_page_reads_back_as_it_was_stored(valid_until):
     article = ArticleFactory()
-    stored.save(article.pk, _page(valid_until))
-    pk, release, kept = hot_reads.stored_article(article.slug, NOW)
+    stored.save(stored.Kept("article", article.pk, None), _page(valid_until), "/news/x/")
+    pk, kept = hot_reads.stored_article(article.slug, NOW)
     row = StoredPage.objects.get(pk=article.pk)
-    html, gzip, brotli, kept_versions, until, last_modified, headers = kept
-    assert (pk, release) == (article.pk, release_id())
-    assert html == row.html == "<p>Ünïcode ✓</p>"
-    assert (bytes(gzip), bytes(brotli)) == (b"\x1f\x8b gz", b"\x00br")
-    assert kept_versions == row.versions == {"article-1": 7, "listings": None}
-    assert until == row.valid_until == valid_until
-    assert last_modified == row.last_modified
-    assert headers == row.headers and headers["Vary"] == "Accept"
+    assert (pk, kept.release) == (article.pk, release_id())
+    assert kept.html == row.html.encode() == "<p>Ünïcode ✓</p>".encode()
+    assert (kept.gzip, kept.brotli) == (b"\x1f\x8b gz", b"\x00br")
+    assert kept.versions == row.versions == {"article-1": 7, "listings": None}
+    assert kept.valid_until == row.valid_until == valid_until
+    assert kept.last_modified == row.last_modified
+    assert kept.headers == row.headers and kept.headers["Vary"] == "Accept"
+    assert kept.digest == row.digest == "d"
 
 
 def test_a_kept_listing_reads_back_as_it_was_stored():
     valid_until = NOW + timedelta(hours=2)
-    stored.save_listing("home:html", _page(valid_until), "/")
-    release, kept = hot_reads.stored_listing("home:html")
+    stored.save(stored.Kept("listing", "home:html", None), _page(valid_until), "/")
+    kept = hot_reads.stored_listing("home:html")
     row = StoredListing.objects.get(key="home:html")
-    assert release == row.release == release_id()
-    assert kept[0] == row.html and kept[3] == row.versions and kept[6] == row.headers
-    assert kept[4] == valid_until and kept[4].tzinfo is not None
+    assert kept.release == row.release == release_id()
+    assert kept.html == row.html.encode() and kept.versions == row.versions
+    assert kept.headers == row.headers and row.path == "/"
+    assert kept.valid_until == valid_until and kept.valid_until.tzinfo is not None
     assert hot_reads.stored_listing("other:html") is None
+
+
+def test_a_kept_row_comes_with_the_current_versions_of_its_tags():
+    article = ArticleFactory()
+    stored.save(stored.Kept("article", article.pk, None), _page(None), "/news/x/")
+    versions.bump({"article-1", "section-2"})  # section-2 is not among the page's tags
+    orm = dict(
+        TagVersion.objects.filter(tag__in=["article-1", "listings", "*"]).values_list(
+            "tag", "version"
+        )
+    )
+    _, kept = hot_reads.stored_article(article.slug, NOW)
+    assert kept.current == orm == versions.current(["article-1", "listings"])
+    assert "section-2" not in kept.current and "*" in kept.current
+
+
+def test_a_kept_row_whose_tags_never_changed_has_no_current_versions():
+    stored.save(stored.Kept("listing", "home:html", None), _page(None), "/")
+    assert hot_reads.stored_listing("home:html").current == {}
 
 
 def test_tag_versions_match_the_orm():
@@ -91,3 +113,43 @@ def test_tag_versions_match_the_orm():
     assert hot_reads.tag_versions(wanted) == orm
     assert set(orm) == {"article-1", "section-2"}
     assert hot_reads.tag_versions([]) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hot_read_is_its_own_connection_health_check(monkeypatch):
+    """A reused connection is read from without Django's extra health-check query; one the
+    database has dropped is replaced, and the read still answers."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a dropped connection needs a database server (PostgreSQL)")
+    article = ArticleFactory()
+    monkeypatch.setitem(connection.settings_dict, "CONN_HEALTH_CHECKS", True)
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", None)  # persistent
+    connection.close()
+    connection.ensure_connection()
+    first_backend = _backend_pid()
+    checks = []
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or True)
+
+    connection.close_if_unusable_or_obsolete()  # what Django does as each request starts
+    assert hot_reads.stored_article(article.slug, NOW)[0] == article.pk
+    assert checks == [] and _backend_pid() == first_backend  # the same connection, unchecked
+
+    with psycopg.connect(_dsn(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [first_backend])
+    connection.close_if_unusable_or_obsolete()
+    assert hot_reads.stored_article(article.slug, NOW)[0] == article.pk
+    assert checks == [] and _backend_pid() != first_backend
+
+
+def _backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _dsn():
+    settings = connection.settings_dict
+    return (
+        f"host={settings['HOST']} port={settings['PORT'] or 5432} user={settings['USER']} "
+        f"dbname={settings['NAME']}"
+    )
