@@ -22,6 +22,10 @@ def outage_response(request):
     return response
 
 
+def report_outage(request, error):
+    logger.error("Database unavailable for %s: %s", request.path, error)
+
+
 class DatabaseOutageMiddleware:
     """Turn a lost database connection in a view into 503 Service Unavailable.
 
@@ -38,6 +42,6 @@ class DatabaseOutageMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
-            logger.error("Database unavailable for %s: %s", request.path, exception)
+            report_outage(request, exception)
             return outage_response(request)
         return None

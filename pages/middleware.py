@@ -8,8 +8,11 @@ article's 404 must never be kept by a shared cache past the moment they stop bei
 """
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+
+from insidersfeed.outage import outage_response, report_outage
 
 from . import entries
 from .keys import page_key
@@ -45,7 +48,12 @@ class PageCacheMiddleware:
         except Exception:
             return None
         now = timezone.now()
-        page, kept = find_page(request, spec, key, match.kwargs, now)
+        try:
+            page, kept = find_page(request, spec, key, match.kwargs, now)
+        except (OperationalError, InterfaceError) as error:
+            # Here, before any view, the outage middleware cannot see the error: answer as it would.
+            report_outage(request, error)
+            return outage_response(request)
         if page is None:
             # The view's decorator need not look again: it renders, and keeps the render.
             request.page_cache_missed = (key, kept)

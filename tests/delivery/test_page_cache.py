@@ -9,7 +9,9 @@ from unittest import mock
 
 import brotli
 import pytest
+from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import path, reverse
@@ -340,6 +342,21 @@ def test_the_middleware_never_renders_and_passes_on_what_it_does_not_hold(
             RequestFactory().get(article.get_absolute_url())
         )
     assert response == "passed on"
+
+
+@pytest.mark.parametrize("url", ["article", "/"])
+def test_a_database_lost_before_any_view_answers_the_branded_503(settings, caplog, url):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = ArticleFactory()
+    url = article.get_absolute_url() if url == "article" else url
+    with mock.patch("pages.hot_reads._run", side_effect=OperationalError("server closed")):
+        response = PageCacheMiddleware(lambda request: "passed on")(RequestFactory().get(url))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
+    heading = BeautifulSoup(response.content, "html.parser").select_one("h1")
+    assert heading.get_text(strip=True) == "We will be back in a moment"
+    assert "Database unavailable for " + url in caplog.text
 
 
 @pytest.mark.parametrize("url", ["article", "/", "/feed/"])
