@@ -228,17 +228,23 @@
     form.addEventListener("input", function () { dirty = true; });
     // A save while the add form's autosave is making the article waits for it, and then goes
     // to that article's change form.
+    var submitted = false;
     form.addEventListener("submit", function (event) {
       if (sending && "newArticle" in desk.dataset) {
         event.preventDefault();
         held = true;
         heldSubmitter = event.submitter || null;
+        return;
       }
+      // The save is on its way: an autosave now would race it, and on the add form make a
+      // second article beside the one the save adds.
+      submitted = true;
     });
     window.setInterval(function () {
       var title = form.elements.title;
       // A new article is made from its headline: until there is one, the browser keeps it.
-      if (!dirty || sending || ("newArticle" in desk.dataset && !(title && title.value.trim()))) {
+      if (submitted || !dirty || sending ||
+          ("newArticle" in desk.dataset && !(title && title.value.trim()))) {
         return;
       }
       dirty = false;

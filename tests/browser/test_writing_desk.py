@@ -165,6 +165,33 @@ def test_work_survives_a_reload_and_reaches_the_server_autosave(admin_page, live
     assert page.js_errors == []
 
 
+def test_a_save_whose_answer_is_slow_is_never_followed_by_an_autosave_that_adds_a_second_article(
+    admin_page, live_server
+):
+    page = admin_page
+    add = f"{live_server.url}/admin/articles/article/add/"
+
+    def slow_answer(route):
+        # The server adds the article at once; its answer reaches the page only after the next
+        # autosave was due, so the page still is the add form when it comes.
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        response = route.fetch(max_redirects=0)
+        page.wait_for_timeout(6_500)
+        route.fulfill(response=response)
+
+    page.route(add, slow_answer)
+    page.goto(add)
+    page.fill("#id_title", "Harbour dredging starts")
+    page.fill("#id_standfirst", "The port deepens its channel for bigger ships.")
+    page.fill("#id_body", "Dredgers arrived on Monday.")
+    page.click(".submit-row input[name=_continue]")
+    page.locator(".messagelist .success").first.wait_for(timeout=20_000)
+    assert list(Article.objects.values_list("title", flat=True)) == ["Harbour dredging starts"]
+    assert page.js_errors == []
+
+
 def saved_meanwhile(mine, url, edit):
     """Another editor opens the form `mine` has open, changes it with `edit` and saves."""
     theirs = mine.context.new_page()
