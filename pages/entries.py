@@ -74,8 +74,14 @@ def build(response, tags, versions, valid_until, fallback_modified, bodies=None)
     )
 
 
+def preferred_encoding(request):
+    """The encoding a page kept in every encoding is sent to this client in."""
+    return accepted_encoding(request, ("br", "gzip"))
+
+
 def accepted_encoding(request, bodies):
-    """Brotli, then gzip, when the client accepts it (q=0 refuses); else the plain bytes."""
+    """Brotli, then gzip, when the client accepts it (q=0 refuses) and `bodies` has it; else the
+    plain bytes."""
     accepted = set()
     for item in request.headers.get("Accept-Encoding", "").lower().split(","):
         name, _, params = item.strip().partition(";")

@@ -18,27 +18,29 @@ from django.utils.dateparse import parse_datetime
 
 from articles.models import Article, Status
 
-from .changes import GENERATION_TAG
 from .models import StoredListing, StoredPage, TagVersion
 
 # What a kept page is served from, in this order (the SELECT lists them so).
 KEPT_COLUMNS = (
     "html", "gzip", "brotli", "versions", "valid_until", "last_modified", "headers", "digest",
 )  # fmt: skip
+# The column that holds each encoding of the body.
+BODY_COLUMNS = {"identity": "html", "gzip": "gzip", "br": "brotli"}
 
-# Per vendor: the current version of each tag in the kept row's versions, and of the
-# generation, as one JSON object.
+# Per vendor: the current version of each tag in the kept row's versions, as one JSON object.
+# Written so that each tag is an index lookup: a condition with OR here would scan every tag
+# version on the site, on every read.
 CURRENT_VERSIONS = {
-    "postgresql": "(SELECT json_object_agg(t.{tag}, t.{version}) FROM {table} t WHERE t.{tag} = %s "
-    "OR t.{tag} IN (SELECT jsonb_object_keys({versions})))",
-    "sqlite": "(SELECT json_group_object(t.{tag}, t.{version}) FROM {table} t WHERE t.{tag} = %s "
-    "OR t.{tag} IN (SELECT key FROM json_each({versions})))",
+    "postgresql": "(SELECT json_object_agg(t.{tag}, t.{version}) FROM {table} t "
+    "WHERE t.{tag} = ANY(ARRAY(SELECT jsonb_object_keys({versions}))))",
+    "sqlite": "(SELECT json_group_object(t.{tag}, t.{version}) FROM {table} t "
+    "WHERE t.{tag} IN (SELECT key FROM json_each({versions})))",
 }
 
 
 class KeptRow(NamedTuple):
     release: str
-    html: bytes
+    html: bytes | None  # None when only a compressed body was read
     gzip: bytes | None
     brotli: bytes | None
     versions: dict  # tag -> version the page was rendered under (None: never changed)
@@ -46,7 +48,8 @@ class KeptRow(NamedTuple):
     last_modified: str
     headers: dict
     digest: str
-    current: dict  # tag -> its version now, for the page's tags and the generation
+    compressed: bool  # kept with gzip and Brotli bodies, whether or not they were read
+    current: dict  # tag -> its version now, for the page's tags that have one
 
 
 def _column(model, name):
@@ -57,22 +60,35 @@ def _table(model):
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _kept(model, alias, vendor):
+def _kept(model, alias, vendor, encoding):
     columns = {name: f"{alias}.{_column(model, name)}" for name in ("release", *KEPT_COLUMNS)}
+    if encoding is not None:
+        # Only the body to be sent leaves the database, the plain one only where that body is
+        # missing (a page too small to compress) or the plain bytes are needed for the ETag.
+        wanted = columns[BODY_COLUMNS[encoding]]
+        for column in BODY_COLUMNS.values():
+            if columns[column] != wanted:
+                columns[column] = "NULL"
+        if encoding != "identity":
+            columns["html"] = (
+                f"CASE WHEN {wanted} IS NULL OR {columns['digest']} = '' "
+                f"THEN {alias}.{_column(model, 'html')} END"
+            )
+    compressed = f"{alias}.{_column(model, 'gzip')} IS NOT NULL"
     current = CURRENT_VERSIONS[vendor].format(
         tag=_column(TagVersion, "tag"),
         version=_column(TagVersion, "version"),
         table=_table(TagVersion),
         versions=columns["versions"],
     )
-    return ", ".join([*columns.values(), current])
+    return ", ".join([*columns.values(), compressed, current])
 
 
 @cache
-def _article_sql(vendor):
+def _article_sql(vendor, encoding):
     article, page = _table(Article), _table(StoredPage)
     return (
-        f"SELECT a.{_column(Article, 'id')}, {_kept(StoredPage, 's', vendor)} "  # noqa: S608
+        f"SELECT a.{_column(Article, 'id')}, {_kept(StoredPage, 's', vendor, encoding)} "  # noqa: S608
         f"FROM {article} a "
         f"LEFT JOIN {page} s ON s.{_column(StoredPage, 'article')} = a.{_column(Article, 'id')} "
         f"WHERE a.{_column(Article, 'slug')} = %s AND a.{_column(Article, 'status')} = %s "
@@ -81,14 +97,13 @@ def _article_sql(vendor):
 
 
 @cache
-def _listing_sql(vendor):
+def _listing_sql(vendor, encoding):
     return (
-        f"SELECT {_kept(StoredListing, 'l', vendor)} FROM {_table(StoredListing)} l "  # noqa: S608
-        f"WHERE l.{_column(StoredListing, 'key')} = %s"
+        f"SELECT {_kept(StoredListing, 'l', vendor, encoding)} "  # noqa: S608
+        f"FROM {_table(StoredListing)} l WHERE l.{_column(StoredListing, 'key')} = %s"
     )
 
 
-@cache
 def _versions_sql(vendor, count):
     placeholders = ", ".join(["%s"] * count)
     return (
@@ -141,10 +156,11 @@ def _bytes(value):
 
 
 def _kept_row(columns):
-    release, html, gzip, brotli, versions, valid_until, modified, headers, digest, current = columns
+    (release, html, gzip, brotli, versions, valid_until, modified, headers, digest, compressed,
+     current) = columns  # fmt: skip
     return KeptRow(
         release=release,
-        html=html.encode(),  # as it is sent
+        html=None if html is None else html.encode(),  # as it is sent
         gzip=_bytes(gzip),
         brotli=_bytes(brotli),
         versions=_json(versions),
@@ -152,31 +168,27 @@ def _kept_row(columns):
         last_modified=modified,
         headers=_json(headers),
         digest=digest,
+        compressed=bool(compressed),
         current=_json(current) or {},  # no version at all: NULL on PostgreSQL
     )
 
 
-def stored_article(slug, now: datetime):
+def stored_article(slug, now: datetime, encoding=None):
     """(article pk, KeptRow or None) for the article published at `slug`, or None; the row is
-    None when the article has no kept page."""
-    params = [
-        GENERATION_TAG,
-        slug,
-        Status.PUBLISHED,
-        connection.ops.adapt_datetimefield_value(now),
-    ]
-    row = _run(_article_sql(connection.vendor), params, lambda cursor: cursor.fetchone())
+    None when the article has no kept page. With `encoding`, only that body is read."""
+    params = [slug, Status.PUBLISHED, connection.ops.adapt_datetimefield_value(now)]
+    row = _run(_article_sql(connection.vendor, encoding), params, lambda cursor: cursor.fetchone())
     if row is None:
         return None
     pk, kept = row[0], row[1:]
-    return pk, (None if kept[1] is None else _kept_row(kept))  # no HTML: nothing kept
+    return pk, (None if kept[0] is None else _kept_row(kept))  # no release: nothing kept
 
 
-def stored_listing(key):
-    """The KeptRow of the listing kept under `key`, or None."""
-    row = _run(
-        _listing_sql(connection.vendor), [GENERATION_TAG, key], lambda cursor: cursor.fetchone()
-    )
+def stored_listing(key, encoding=None):
+    """The KeptRow of the listing kept under `key`, or None. With `encoding`, only that body
+    is read."""
+    sql = _listing_sql(connection.vendor, encoding)
+    row = _run(sql, [key], lambda cursor: cursor.fetchone())
     return None if row is None else _kept_row(row)
 
 

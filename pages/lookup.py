@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import changes, store, stored, versions
+from . import changes, entries, store, stored, versions
 
 logger = logging.getLogger(__name__)
 
@@ -21,13 +21,19 @@ _trusted = {}
 def find_page(request, spec, key, kwargs, now):
     """(page, kept): the page to serve, from the page cache or else from the copy kept in the
     database (then cached), or None; and the view's Kept, where a render of it is to be kept."""
-    page = fresh_page(key, now)
-    if page is not None:
-        return page, None
-    kept = stored.find(request, spec, kwargs, now)
+    caching = settings.PAGE_CACHE_SECONDS > 0
+    if caching:
+        page = fresh_page(key, now)
+        if page is not None:
+            return page, None
+    # With a page cache, the kept page is read whole, to be cached for every client; without
+    # one, each request reads only the body it sends.
+    encoding = None if caching else entries.preferred_encoding(request)
+    kept = stored.find(request, spec, kwargs, now, encoding)
     if kept is None or kept.page is None:
         return None, kept
-    remember(key, kept.page, now)
+    if caching:
+        remember(key, kept.page, now)
     return kept.page, kept
 
 

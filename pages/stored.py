@@ -30,20 +30,21 @@ class Kept:
     page: entries.CachedPage | None
 
 
-def find(request, spec, kwargs, now):
+def find(request, spec, kwargs, now, encoding=None):
     """The Kept of a page declared `stored`, or None when it has none: a page that is not kept
-    (not HTML, not a stored view) or an article not published at this address. One query."""
+    (not HTML, not a stored view) or an article not published at this address. One query; with
+    `encoding`, the kept page holds only the body to send in it."""
     if not spec.stored or variant(request) != "html":
         return None
     if spec.stored == "article":
-        found = hot_reads.stored_article(kwargs["slug"], now)
+        found = hot_reads.stored_article(kwargs["slug"], now, encoding)
         if found is None:
             return None
         pk, row = found
         current = row is not None and row.release == release_id()
         return Kept(spec.stored, pk, _current_page(row, now) if current else None)
     key = page_key(request, spec, release=False)
-    row = hot_reads.stored_listing(key)
+    row = hot_reads.stored_listing(key, encoding)
     if row is not None and row.release != release_id():
         _forget_earlier_releases()
         row = None
@@ -55,12 +56,15 @@ def _current_page(row, now):
     and no scheduled story has gone live since."""
     headers = dict(row.headers)
     vary = tuple(name.strip() for name in headers.pop("Vary", "").split(",") if name.strip())
-    timestamp = parse_http_date_safe(row.last_modified)
     bodies = {"identity": row.html, "gzip": row.gzip, "br": row.brotli}
+    bodies = {encoding: body for encoding, body in bodies.items() if body is not None}
+    if row.compressed and len(bodies) == 1:
+        vary = (*vary, "Accept-Encoding")  # the other bodies were kept, only not read
+    timestamp = parse_http_date_safe(row.last_modified)
     page = entries.CachedPage(
         status=200,
         headers=headers,
-        bodies={encoding: body for encoding, body in bodies.items() if body is not None},
+        bodies=bodies,
         digest=row.digest or hashlib.sha1(row.html, usedforsecurity=False).hexdigest(),
         last_modified=datetime.fromtimestamp(timestamp, tz=UTC) if timestamp else now,
         vary=vary,
