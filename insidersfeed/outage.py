@@ -22,8 +22,10 @@ def outage_response(request):
     return response
 
 
-def report_outage(request, error):
+def answer_outage(request, error):
+    """Log a lost database and answer the 503: for a view's error or one raised before it."""
     logger.error("Database unavailable for %s: %s", request.path, error)
+    return outage_response(request)
 
 
 class DatabaseOutageMiddleware:
@@ -42,6 +44,5 @@ class DatabaseOutageMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
-            report_outage(request, exception)
-            return outage_response(request)
+            return answer_outage(request, exception)
         return None

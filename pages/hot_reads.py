@@ -65,14 +65,13 @@ def _kept(model, alias, vendor, encoding):
     if encoding is not None:
         # Only the body to be sent leaves the database, the plain one only where that body is
         # missing (a page too small to compress) or the plain bytes are needed for the ETag.
-        wanted = columns[BODY_COLUMNS[encoding]]
-        for column in BODY_COLUMNS.values():
-            if columns[column] != wanted:
-                columns[column] = "NULL"
-        if encoding != "identity":
+        wanted, html = BODY_COLUMNS[encoding], columns["html"]
+        for name in BODY_COLUMNS.values():
+            if name != wanted:
+                columns[name] = "NULL"
+        if wanted != "html":
             columns["html"] = (
-                f"CASE WHEN {wanted} IS NULL OR {columns['digest']} = '' "
-                f"THEN {alias}.{_column(model, 'html')} END"
+                f"CASE WHEN {columns[wanted]} IS NULL OR {columns['digest']} = '' THEN {html} END"
             )
     compressed = f"{alias}.{_column(model, 'gzip')} IS NOT NULL"
     current = CURRENT_VERSIONS[vendor].format(
@@ -104,6 +103,7 @@ def _listing_sql(vendor, encoding):
     )
 
 
+@cache
 def _versions_sql(vendor, count):
     placeholders = ", ".join(["%s"] * count)
     return (

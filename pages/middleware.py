@@ -12,7 +12,7 @@ from django.db import InterfaceError, OperationalError
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from insidersfeed.outage import outage_response, report_outage
+from insidersfeed.outage import answer_outage
 
 from . import entries
 from .keys import page_key
@@ -52,8 +52,7 @@ class PageCacheMiddleware:
             page, kept = find_page(request, spec, key, match.kwargs, now)
         except (OperationalError, InterfaceError) as error:
             # Here, before any view, the outage middleware cannot see the error: answer as it would.
-            report_outage(request, error)
-            return outage_response(request)
+            return answer_outage(request, error)
         if page is None:
             # The view's decorator need not look again: it renders, and keeps the render.
             request.page_cache_missed = (key, kept)
