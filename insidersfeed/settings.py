@@ -139,6 +139,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is a file, not memory: the browser tests' live server then gives each
     # request thread its own connection rather than sharing one across threads.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Page delivery's hot reads (pages/hot_reads.py) are prepared after this many runs on a
+    # connection. A pooler in transaction mode without prepared-statement support (PgBouncer
+    # before 1.21, or max_prepared_statements = 0) needs "off".
+    prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if prepare_threshold == "off" else int(prepare_threshold)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

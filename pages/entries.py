@@ -5,6 +5,7 @@ import gzip
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import brotli
 from django.conf import settings
@@ -82,15 +83,22 @@ def preferred_encoding(request):
 def accepted_encoding(request, bodies):
     """Brotli, then gzip, when the client accepts it (q=0 refuses) and `bodies` has it; else the
     plain bytes."""
-    accepted = set()
-    for item in request.headers.get("Accept-Encoding", "").lower().split(","):
-        name, _, params = item.strip().partition(";")
-        if params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
-            accepted.add(name.strip())
+    accepted = _accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     for encoding in ("br", "gzip"):
         if encoding in bodies and (encoding in accepted or "*" in accepted):
             return encoding
     return "identity"
+
+
+@lru_cache(maxsize=256)
+def _accepted(header):
+    """The encodings an Accept-Encoding header accepts: clients send few distinct headers."""
+    accepted = set()
+    for item in header.lower().split(","):
+        name, _, params = item.strip().partition(";")
+        if params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            accepted.add(name.strip())
+    return frozenset(accepted)
 
 
 def shared_cache_control(now, valid_until, max_age=None):

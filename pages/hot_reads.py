@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import NamedTuple
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 from django.utils.dateparse import parse_datetime
 
 from articles.models import Article, Status
@@ -112,31 +112,50 @@ def _versions_sql(vendor, count):
     )
 
 
-def _execute(sql, params, fetch):
-    with connection.cursor() as cursor:
+def _cursor(db):
+    """On PostgreSQL with prepared statements on (DATABASE_PREPARE_THRESHOLD in settings.py), a
+    cursor that binds its parameters on the server, so psycopg prepares each hot read once per
+    connection: it is then neither parsed nor planned again, which is most of its cost in the
+    database. The ORM's own cursors bind on the client, as Django's do by default, and are
+    never prepared."""
+    if db.vendor != "postgresql" or db.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        return db.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    # What db.cursor() does, with the cursor class it would use under server_side_binding.
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    with db.wrap_database_errors:
+        cursor = ServerBindingCursor(db.connection)
+    return db.make_debug_cursor(cursor) if db.queries_logged else db.make_cursor(cursor)
+
+
+def _execute(db, sql, params, fetch):
+    with _cursor(db) as cursor:
         cursor.execute(sql, params)
         return fetch(cursor)
 
 
-def _run(sql, params, fetch):
+def _run(db, sql, params, fetch):
     """Run a hot read. Where Django would first check a reused connection with a query of its
     own (CONN_HEALTH_CHECKS: one more round trip per request), the read itself is the check: if
     the database has dropped the connection, the read runs once more on a new one, so no request
     fails for a dropped connection either way. Inside a transaction Django's own rules apply."""
     checked_by_use = (
-        connection.connection is not None
-        and connection.health_check_enabled
-        and not connection.health_check_done
-        and not connection.in_atomic_block
+        db.connection is not None
+        and db.health_check_enabled
+        and not db.health_check_done
+        and not db.in_atomic_block
     )
     if not checked_by_use:
-        return _execute(sql, params, fetch)
-    connection.health_check_done = True
+        return _execute(db, sql, params, fetch)
+    db.health_check_done = True
     try:
-        return _execute(sql, params, fetch)
+        return _execute(db, sql, params, fetch)
     except (OperationalError, InterfaceError):
-        connection.close()
-        return _execute(sql, params, fetch)
+        db.close()
+        return _execute(db, sql, params, fetch)
 
 
 def _json(value):
@@ -176,8 +195,9 @@ def _kept_row(columns):
 def stored_article(slug, now: datetime, encoding=None):
     """(article pk, KeptRow or None) for the article published at `slug`, or None; the row is
     None when the article has no kept page. With `encoding`, only that body is read."""
-    params = [slug, Status.PUBLISHED, connection.ops.adapt_datetimefield_value(now)]
-    row = _run(_article_sql(connection.vendor, encoding), params, lambda cursor: cursor.fetchone())
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [slug, Status.PUBLISHED, db.ops.adapt_datetimefield_value(now)]
+    row = _run(db, _article_sql(db.vendor, encoding), params, _one)
     if row is None:
         return None
     pk, kept = row[0], row[1:]
@@ -187,8 +207,8 @@ def stored_article(slug, now: datetime, encoding=None):
 def stored_listing(key, encoding=None):
     """The KeptRow of the listing kept under `key`, or None. With `encoding`, only that body
     is read."""
-    sql = _listing_sql(connection.vendor, encoding)
-    row = _run(sql, [key], lambda cursor: cursor.fetchone())
+    db = connections[DEFAULT_DB_ALIAS]
+    row = _run(db, _listing_sql(db.vendor, encoding), [key], _one)
     return None if row is None else _kept_row(row)
 
 
@@ -197,6 +217,13 @@ def tag_versions(tags):
     tags = list(dict.fromkeys(tags))
     if not tags:
         return {}
-    return dict(
-        _run(_versions_sql(connection.vendor, len(tags)), tags, lambda cursor: cursor.fetchall())
-    )
+    db = connections[DEFAULT_DB_ALIAS]
+    return dict(_run(db, _versions_sql(db.vendor, len(tags)), tags, _all))
+
+
+def _one(cursor):
+    return cursor.fetchone()
+
+
+def _all(cursor):
+    return cursor.fetchall()

@@ -1,10 +1,15 @@
 """The uncached page's reads in plain SQL give what the ORM gives, on SQLite and PostgreSQL."""
 
+import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -210,3 +215,78 @@ def _dsn():
         f"host={settings['HOST']} port={settings['PORT'] or 5432} user={settings['USER']} "
         f"dbname={settings['NAME']}"
     )
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_the_hot_reads_are_prepared_once_per_connection_and_the_orm_never_is():
+    """Prepared, a hot read is neither parsed nor planned again: most of its cost in the
+    database. The ORM's queries keep Django's client-side binding."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert threshold == 5  # settings.py's default
+    article = ArticleFactory()
+    stored.save(stored.Kept("article", article.pk, None), _page(None), "/news/x/")
+    before = _prepared_statements()
+    for _ in range(threshold):
+        assert hot_reads.stored_article(article.slug, NOW)[0] == article.pk
+        list(Article.objects.filter(slug=article.slug))
+    assert _prepared_statements() == before  # not yet: one-off statements are not kept
+
+    for _ in range(3):
+        assert hot_reads.stored_article(article.slug, NOW)[0] == article.pk
+        list(Article.objects.filter(slug=article.slug))
+    added = [sql for sql in _prepared_statements() if sql not in before]
+    assert len(added) == 1, added  # the article read, prepared once and reused
+    assert added[0].startswith("SELECT a.") and "$1" in added[0]
+
+
+def test_prepared_hot_reads_can_be_turned_off_for_a_pooler(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "prepare_threshold", None)
+    article = ArticleFactory()
+    before = _prepared_statements()
+    for _ in range(10):
+        assert hot_reads.stored_article(article.slug, NOW)[0] == article.pk
+    assert _prepared_statements() == before
+
+
+def test_the_prepare_threshold_comes_from_the_environment():
+    base = {
+        "DJANGO_SECRET_KEY": "t",
+        "DATABASE_URL": "postgres://u@h/db",
+        "PATH": os.environ["PATH"],
+    }
+    thresholds = [
+        _database_options({**base, **extra}).get("prepare_threshold", "unset")
+        for extra in (
+            {},
+            {"DATABASE_PREPARE_THRESHOLD": "0"},
+            {"DATABASE_PREPARE_THRESHOLD": "off"},
+        )
+    ]
+    assert thresholds == [5, 0, None]
+    assert "prepare_threshold" not in _database_options({**base, "DATABASE_URL": "sqlite:///x"})
+
+
+def _database_options(env):
+    """settings.DATABASES' OPTIONS as a fresh process reads them from `env`."""
+    code = (
+        "import json; from insidersfeed import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
