@@ -1,9 +1,10 @@
 """The consistency matrix: configuration × change × 20 fresh responses.
 
 Real gunicorn with several workers, started the way `make run` starts it (embedded SQLite, no
-Redis, the app preloaded), then with Redis, with two instances, and behind Varnish. Each change
-is made from another process (`manage.py shell -c` or a command), as an editor's would be; every
-one of the next 20 requests, spread over the workers, must show what the change made true.
+Redis, the app preloaded), then on PostgreSQL, with Redis, with two instances, and behind
+Varnish. Each change is made from another process (`manage.py shell -c` or a command), as an
+editor's would be; every one of the next 20 requests, spread over the workers, must show what the
+change made true.
 """
 
 import json
@@ -21,12 +22,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from ..servers import (
+    POSTGRES_SERVER,
     PROJECT,
     REDIS_SERVER,
     app_environment,
     free_port,
     gunicorn,
     manage,
+    postgres_database,
     reachable,
     varnish,
 )
@@ -170,6 +173,12 @@ def _prepared(env):
 CONFIGURATIONS = [
     "embedded",
     pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(
+            not reachable(POSTGRES_SERVER), reason="needs a PostgreSQL server"
+        ),
+    ),
+    pytest.param(
         "redis",
         marks=pytest.mark.skipif(not reachable(REDIS_SERVER), reason="needs a Redis server"),
     ),
@@ -187,6 +196,14 @@ CONFIGURATIONS = [
 def site(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(request.param)
     env = _embedded_env(tmp)
+    if request.param == "postgresql":
+        # As most deploys run: the page cache in each worker's memory, the change word off, so
+        # every hit checks its tags' versions with a prepared read.
+        with postgres_database() as database_url:
+            env.update(DATABASE_URL=database_url)
+            with gunicorn(_prepared(env)) as app:
+                yield from _with_editor(env, [app])
+        return
     if request.param == "redis":
         env.update(REDIS_URL=REDIS_SERVER + "/0", CACHE_KEY_PREFIX="test-" + uuid.uuid4().hex)
     _prepared(env)
