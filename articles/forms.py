@@ -106,6 +106,12 @@ SEARCH_LIMITS = {
     "seo_description": editorial.SEARCH_DESCRIPTION_LIMIT,
 }
 HEADLINE_FIELDS = ["title", "standfirst", "kicker"]
+# The headline fields have no box (admin.css): an empty one says what goes there.
+HEADLINE_PLACEHOLDERS = {
+    "title": "Write the headline",
+    "standfirst": "What happened, in one sentence",
+    "kicker": "Why it matters, in a line (optional)",
+}
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -132,7 +138,12 @@ class ArticleAdminForm(forms.ModelForm):
             # Written in the page's own type, as wide as the page and as tall as the text
             # (see admin.css); one line all the same: see clean_one_line.
             if name in self.fields:
-                attrs = {**self.fields[name].widget.attrs, "rows": 1, "class": f"desk-{name}"}
+                attrs = {
+                    **self.fields[name].widget.attrs,
+                    "rows": 1,
+                    "class": f"desk-{name}",
+                    "placeholder": HEADLINE_PLACEHOLDERS[name],
+                }
                 self.fields[name].widget = forms.Textarea(attrs=attrs)
         if "title" in self.fields:
             self.fields["title"].label = "Headline"

@@ -134,6 +134,13 @@ def test_headline_fields_are_one_line_with_their_real_limits(staff_client):
     title = page.select_one("#id_title")
     assert (title["maxlength"], title["data-search-limit"]) == ("200", "60")
     assert page.select_one("label[for=id_title]").get_text().startswith("Headline")
+    placeholders = [page.select_one(f"textarea#id_{name}").get("placeholder") for name in
+                    ("title", "standfirst", "kicker")]  # fmt: skip
+    assert placeholders == [
+        "Write the headline",
+        "What happened, in one sentence",
+        "Why it matters, in a line (optional)",
+    ]
 
 
 def change(client, article, button, **changes):
