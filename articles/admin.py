@@ -118,7 +118,12 @@ class ArticleAdmin(VersionAdmin):
     search_preview, social_preview = change_form.search_preview, change_form.social_preview
 
     class Media:
-        js = ["js/admin-markdownx-inlines.js", "js/admin-editorial-aids.js", "js/admin-desk.js"]
+        js = [
+            "js/admin-markdownx-inlines.js",
+            "js/admin-editorial-aids.js",
+            "js/admin-desk.js",
+            "js/admin-autocomplete-names.js",
+        ]
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
@@ -225,6 +230,9 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     autocomplete_fields = ["portrait"]
+
+    class Media:
+        js = ["js/admin-autocomplete-names.js"]
 
     # An author has a public page and feed: adding or changing one is an editor's call, like
     # publishing. Journalists pick from the existing authors.

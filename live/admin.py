@@ -54,6 +54,9 @@ class CoverageAdmin(VersionAdmin):
     autocomplete_fields = ["article"]
     fields = ["article", "about", "started_at", "ended_at"]
 
+    class Media:
+        js = ["js/admin-autocomplete-names.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(update_total=Count("updates"))
 

@@ -60,6 +60,10 @@ def artifacts():
 
 @pytest.fixture
 def admin_page(page, live_server, django_user_model):
+    return log_in_as_superuser(page, live_server, django_user_model)
+
+
+def log_in_as_superuser(page, live_server, django_user_model):
     django_user_model.objects.create_superuser("desk", "desk@example.org", "a-long-test-password")
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "desk")
