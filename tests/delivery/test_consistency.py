@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -196,29 +196,26 @@ CONFIGURATIONS = [
 def site(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(request.param)
     env = _embedded_env(tmp)
-    if request.param == "postgresql":
-        # As most deploys run: the page cache in each worker's memory, the change word off, so
-        # every hit checks its tags' versions with a prepared read.
-        with postgres_database() as database_url:
-            env.update(DATABASE_URL=database_url)
-            with gunicorn(_prepared(env)) as app:
+    with ExitStack() as stack:
+        if request.param == "postgresql":
+            # As most deploys run: the page cache in each worker's memory, the change word off,
+            # so every hit checks its tags' versions with a prepared read.
+            env.update(DATABASE_URL=stack.enter_context(postgres_database()))
+        elif request.param == "redis":
+            env.update(REDIS_URL=REDIS_SERVER + "/0", CACHE_KEY_PREFIX="test-" + uuid.uuid4().hex)
+        _prepared(env)
+        if request.param == "two-instances":
+            with gunicorn(env) as first, gunicorn(env) as second:
+                yield from _with_editor(env, [first, second])
+        elif request.param == "varnish":
+            app_port = free_port()
+            with varnish(app_port) as edge:
+                env.update(CACHE_PURGER="pages.purging.VarnishPurger", CACHE_PURGE_URLS=edge + "/")
+                with gunicorn(env, port=app_port), worker(env):
+                    yield from _with_editor(env, [edge], purges_queued=True)
+        else:
+            with gunicorn(env) as app:
                 yield from _with_editor(env, [app])
-        return
-    if request.param == "redis":
-        env.update(REDIS_URL=REDIS_SERVER + "/0", CACHE_KEY_PREFIX="test-" + uuid.uuid4().hex)
-    _prepared(env)
-    if request.param == "two-instances":
-        with gunicorn(env) as first, gunicorn(env) as second:
-            yield from _with_editor(env, [first, second])
-    elif request.param == "varnish":
-        app_port = free_port()
-        with varnish(app_port) as edge:
-            env.update(CACHE_PURGER="pages.purging.VarnishPurger", CACHE_PURGE_URLS=edge + "/")
-            with gunicorn(env, port=app_port), worker(env):
-                yield from _with_editor(env, [edge], purges_queued=True)
-    else:
-        with gunicorn(env) as app:
-            yield from _with_editor(env, [app])
 
 
 @contextmanager
