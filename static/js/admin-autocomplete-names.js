@@ -2,7 +2,7 @@
 // Django's autocomplete fields (select2) leave their box and their search field without a name
 // a screen reader can say, and put the "clear all" cross inside the list of chosen items. This
 // names each one after its field's label and moves the cross beside the list; it runs again
-// whenever select2 redraws, since select2 rebuilds those parts on every change.
+// whenever select2 redraws a field, since select2 rebuilds those parts on every change.
 (function () {
   function labelOf(select) {
     var label = select.id && document.querySelector('label[for="' + select.id + '"]');
@@ -58,12 +58,22 @@
     }
   }
 
-  function nameAll() {
-    document.querySelectorAll("select.admin-autocomplete").forEach(name);
+  // Only the fields' own rows are watched: the rest of the form changes on every keystroke.
+  function watch(select) {
+    name(select);
+    new MutationObserver(function () {
+      name(select);
+    }).observe(select.parentNode, { childList: true, subtree: true });
+  }
+
+  function watchAll(root) {
+    root.querySelectorAll("select.admin-autocomplete:not([name*=__prefix__])").forEach(watch);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    nameAll();
-    new MutationObserver(nameAll).observe(document.body, { childList: true, subtree: true });
+    watchAll(document);
+  });
+  document.addEventListener("formset:added", function (event) {
+    watchAll(event.target);
   });
 })();
